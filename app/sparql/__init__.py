@@ -1,0 +1,1 @@
+"""SPARQL execution and the SPARQL 1.1 Protocol."""
