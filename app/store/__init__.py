@@ -1,5 +1,23 @@
 """Store access: a small interface (`GraphStore`) and its embedded Oxigraph implementation."""
 
-from app.store.base import AccessLevel, GraphStore, QueryResult
+from app.store.base import (
+    CATALOGUE_GRAPH,
+    AccessLevel,
+    GraphStore,
+    QueryResult,
+    StoreError,
+    StoreLocked,
+    StoreNotFound,
+)
+from app.store.oxigraph_store import OxigraphStore
 
-__all__ = ["AccessLevel", "GraphStore", "QueryResult"]
+__all__ = [
+    "CATALOGUE_GRAPH",
+    "AccessLevel",
+    "GraphStore",
+    "OxigraphStore",
+    "QueryResult",
+    "StoreError",
+    "StoreLocked",
+    "StoreNotFound",
+]

@@ -9,6 +9,7 @@ Results are pyoxigraph's own result objects; a remote backend builds them with
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from enum import IntEnum
 from typing import IO, Protocol
 
@@ -53,9 +54,33 @@ class AccessLevel(IntEnum):
     def from_slug(cls, value: str) -> AccessLevel:
         return cls[value.upper()]
 
+    @classmethod
+    def from_iri(cls, iri: str) -> AccessLevel:
+        if not iri.startswith(CDO):
+            raise ValueError(f"not an access level IRI: <{iri}>")
+        return cls[iri.removeprefix(CDO).upper()]
+
+
+class StoreError(Exception):
+    """The store cannot be opened or read; the message says which store and why."""
+
+
+class StoreLocked(StoreError):
+    """Another process holds the store open for writing (RocksDB allows one writer)."""
+
+
+class StoreNotFound(StoreError):
+    """A read-only open was asked for a store that does not exist."""
+
 
 class GraphStore(Protocol):
     """What cdkg needs from a quad store."""
+
+    @property
+    def write_lock(self) -> AbstractContextManager[object]:
+        """Held around multi-step writes (bulk load, catalogue switch, drop) in this process so
+        that two of them never interleave; readers never take it."""
+        ...
 
     def query(
         self,
@@ -66,12 +91,14 @@ class GraphStore(Protocol):
         base_iri: str | None = None,
         substitutions: Mapping[Variable, Term] | None = None,
     ) -> QueryResult:
-        """Run a SPARQL query. `default_graphs`/`named_graphs` fix the dataset (overriding any
-        FROM / FROM NAMED in the text); None means the store's own default graph / all graphs."""
+        """Run a SPARQL query. `default_graphs`/`named_graphs`, when given, fix that part of the
+        dataset (overriding FROM / FROM NAMED in the text; an empty sequence means no graph);
+        None leaves it to the text, else the store's default graph / all named graphs.
+        Raises SyntaxError when the text does not parse."""
         ...
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
-        """Run a SPARQL update in one transaction."""
+        """Run a SPARQL update (all its operations) in one transaction."""
         ...
 
     def load_graph(self, graph: str, data: bytes | IO[bytes], fmt: RdfFormat) -> None:
@@ -100,6 +127,10 @@ class GraphStore(Protocol):
 
     def dump(self, out: IO[bytes], fmt: RdfFormat, *, graph: str | None = None) -> None:
         """Serialise the store (or one graph) to `out`."""
+        ...
+
+    def size_bytes(self) -> int | None:
+        """Space the store takes on disk; 0 in memory, None when unknown (a remote store)."""
         ...
 
     def close(self) -> None:

@@ -1,0 +1,53 @@
+"""The application factory: `create_app(settings)` builds the FastAPI app and its routers.
+
+The store is opened in the lifespan, not here, so building an app opens nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app import __version__
+from app.errors import install_error_handlers
+from app.middleware import install_middleware
+from app.routers import health, sparql
+from app.settings import Settings
+from app.sparql.workers import create_executor
+from app.store.oxigraph_store import open_store
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    store = open_store(settings.store)
+    app.state.store = store
+    app.state.executor = create_executor(settings, store)
+    try:
+        yield
+    finally:
+        app.state.executor.close()
+        app.state.executor = None
+        app.state.store = None
+        store.close()
+
+
+def create_app(settings: Settings) -> FastAPI:
+    app = FastAPI(
+        title="cdkg",
+        version=__version__,
+        description=(
+            "A knowledge graph of classification decisions in the production of ML datasets: "
+            "SPARQL over the catalogued study graphs, at the caller's access level."
+        ),
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store = None
+    install_error_handlers(app)
+    install_middleware(app, settings)
+    app.include_router(health.router)
+    app.include_router(sparql.router)
+    return app

@@ -1,0 +1,1 @@
+"""HTTP routers, one per protocol concern; `app.main.create_app` includes them."""

@@ -1,0 +1,278 @@
+"""Query executors: where a query runs, how long it may run, and how its bytes come back.
+
+`WorkerExecutor` (persistent stores) runs every query in a pool of worker processes that open
+the store read-only. pyoxigraph has no query timeout and a running query cannot be interrupted
+from Python, so on timeout the worker is killed (SIGKILL) and replaced: the work really stops.
+The result is spooled (memory, then a temporary file) until the query has finished, so a query
+that runs out of time always gets a clean 503 and never half a 200 response.
+
+`InProcessExecutor` (in-memory stores, used by unit tests) runs queries in the calling thread:
+an in-memory store cannot be shared with another process, so it has NO time limit.
+
+Updates always run in the server process, on its read-write store (RocksDB admits one writer).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from app.settings import Settings
+from app.sparql.execution import (
+    QueryError,
+    QueryExecutor,
+    QueryJob,
+    QueryOutput,
+    QueryRefused,
+    QuerySyntaxError,
+    QueryTimeout,
+    ServerBusy,
+    UpdateJob,
+)
+from app.sparql.worker_pool import DeadlinePassed, WorkerPool, WorkerProcess, spawn_worker
+from app.sparql.worker_protocol import (
+    DATA,
+    END,
+    FAIL,
+    SYNTAX,
+    UNSUPPORTED,
+    WorkerGone,
+    decode_end,
+    decode_failure,
+    encode_job,
+)
+from app.sparql.worker_results import UnsupportedMediaType, write_result
+from app.store.base import GraphStore
+from app.store.catalogue import generation
+
+SPOOL_MEMORY_BYTES = 8 * 1024 * 1024
+_CHUNK_BYTES = 256 * 1024
+
+
+class QueryFailed(QueryError):
+    """The engine reported an error while evaluating the query (message from pyoxigraph)."""
+
+
+class WorkerLost(ServerBusy):
+    """The worker running the query died (for example, out of memory); it has been replaced."""
+
+
+class Spool:
+    """Result bytes held until the query has finished: in memory, then in a temporary file."""
+
+    def __init__(self, memory_bytes: int = SPOOL_MEMORY_BYTES) -> None:
+        self._memory_bytes = memory_bytes
+        self._parts: list[bytes] = []
+        self._size = 0
+        self._file: IO[bytes] | None = None
+
+    @property
+    def size(self) -> int:
+        return self._size
+
+    def write(self, data: bytes) -> int:
+        self._size += len(data)
+        if self._file is not None:
+            self._file.write(data)
+        else:
+            self._parts.append(data)
+            if self._size > self._memory_bytes:
+                # Closed by chunks() or close(): the spool outlives this call.
+                self._file = tempfile.TemporaryFile(prefix="cdkg-result-")  # noqa: SIM115
+                self._file.writelines(self._parts)
+                self._parts = []
+        return len(data)
+
+    def flush(self) -> None:
+        return None
+
+    def chunks(self) -> Iterator[bytes]:
+        """The bytes, in order; the spool is released once they have been read or dropped."""
+        if self._file is None:
+            parts, self._parts = self._parts, []
+            if parts:
+                yield b"".join(parts)
+            return
+        file = self._file
+        try:
+            file.seek(0)
+            while chunk := file.read(_CHUNK_BYTES):
+                yield chunk
+        finally:
+            file.close()
+
+    def close(self) -> None:
+        self._parts = []
+        if self._file is not None:
+            self._file.close()
+
+
+class WorkerExecutor:
+    """Runs queries in killable worker processes over a persistent store."""
+
+    def __init__(
+        self,
+        store: GraphStore,
+        store_path: Path,
+        *,
+        workers: int,
+        max_queued: int,
+        timeout_s: float,
+    ) -> None:
+        self._store = store
+        self._timeout_s = timeout_s
+        self._update_lock = threading.Lock()
+        # Updates run here may not bump the catalogue generation; they still change the view.
+        self._local_writes = 0
+        self._pool = WorkerPool(workers, max_queued, lambda: spawn_worker(store_path))
+
+    def run_query(self, job: QueryJob) -> QueryOutput:
+        """Run `job` in a worker; blocks the calling thread (call it from a thread pool)."""
+        timeout = job.timeout_s if job.timeout_s is not None else self._timeout_s
+        deadline = time.monotonic() + timeout
+        request = encode_job(job, self._view())
+        worker = self._pool.acquire(deadline)
+        spool = Spool()
+        try:
+            worker.send(request)
+            output = self._collect(worker, deadline, spool)
+        except DeadlinePassed:
+            spool.close()
+            self._pool.replace(worker)
+            raise QueryTimeout(
+                f"the query did not finish within {timeout:g} s and was stopped"
+            ) from None
+        except WorkerGone:
+            spool.close()
+            self._pool.replace(worker)
+            raise WorkerLost(
+                "the query worker stopped unexpectedly (the query may need more memory "
+                "than the server allows); it has been replaced, try again"
+            ) from None
+        except QueryError:
+            spool.close()
+            self._pool.release(worker)
+            raise
+        except BaseException:
+            # Anything else leaves the worker's state unknown: never hand it out again.
+            spool.close()
+            self._pool.replace(worker)
+            raise
+        self._pool.release(worker)
+        return output
+
+    def run_update(self, job: UpdateJob) -> None:
+        """Run an update on the server's read-write store, one at a time, without time limit."""
+        with self._update_lock:
+            try:
+                self._store.update(job.update, base_iri=job.base_iri)
+            except SyntaxError as exc:
+                raise QuerySyntaxError(str(exc)) from None
+            finally:
+                self._local_writes += 1
+
+    def invalidate(self) -> None:
+        """Make workers reopen the store before their next query (after an outside write)."""
+        with self._update_lock:
+            self._local_writes += 1
+
+    def worker_pids(self) -> tuple[int, ...]:
+        return self._pool.pids()
+
+    def busy_worker_pids(self) -> tuple[int, ...]:
+        return self._pool.busy_pids()
+
+    def status(self) -> dict[str, int]:
+        workers, busy, waiting = self._pool.counts()
+        return {"workers": workers, "busy": busy, "queued": waiting}
+
+    def close(self) -> None:
+        self._pool.close()
+
+    def _view(self) -> str:
+        # Workers reopen their read-only store when this changes: a read-only RocksDB handle
+        # sees the store as it was when opened.
+        return f"{generation(self._store)}.{self._local_writes}"
+
+    @staticmethod
+    def _collect(worker: WorkerProcess, deadline: float, spool: Spool) -> QueryOutput:
+        while True:
+            kind, payload = worker.next_frame(deadline)
+            if kind == DATA:
+                spool.write(payload)
+            elif kind == END:
+                outcome = decode_end(payload)
+                return QueryOutput(
+                    outcome.kind, outcome.media_type, spool.chunks(), outcome.truncated
+                )
+            elif kind == FAIL:
+                raise _failure(*decode_failure(payload))
+            else:
+                raise WorkerGone(f"worker {worker.pid} sent an unknown frame {kind!r}")
+
+
+def _failure(error: str, message: str) -> QueryError:
+    if error == SYNTAX:
+        return QuerySyntaxError(message)
+    if error == UNSUPPORTED:
+        return QueryRefused(message)
+    return QueryFailed(message)
+
+
+class InProcessExecutor:
+    """Runs queries in the calling thread. NO time limit: for in-memory stores (unit tests)."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self._store = store
+        self._update_lock = threading.Lock()
+
+    def run_query(self, job: QueryJob) -> QueryOutput:
+        spool = Spool()
+        try:
+            result = self._store.query(
+                job.query,
+                default_graphs=job.dataset.default_graphs,
+                named_graphs=job.dataset.named_graphs,
+                base_iri=job.base_iri,
+            )
+            written = write_result(result, job, spool)
+        except SyntaxError as exc:
+            spool.close()
+            raise QuerySyntaxError(str(exc)) from None
+        except UnsupportedMediaType as exc:
+            spool.close()
+            raise QueryRefused(str(exc)) from None
+        except (OSError, ValueError) as exc:
+            spool.close()
+            raise QueryFailed(str(exc)) from None
+        return QueryOutput(written.kind, written.media_type, spool.chunks(), written.truncated)
+
+    def run_update(self, job: UpdateJob) -> None:
+        with self._update_lock:
+            try:
+                self._store.update(job.update, base_iri=job.base_iri)
+            except SyntaxError as exc:
+                raise QuerySyntaxError(str(exc)) from None
+
+    def close(self) -> None:
+        return None
+
+
+def create_executor(settings: Settings, store: GraphStore) -> QueryExecutor:
+    """The executor `create_app` installs: worker processes for a store on disk, else in-process.
+
+    The in-process fallback (in-memory stores) has no time limit; say so wherever it is used.
+    """
+    if settings.in_memory:
+        return InProcessExecutor(store)
+    return WorkerExecutor(
+        store,
+        settings.store,
+        workers=settings.query_workers,
+        max_queued=settings.max_queued_queries,
+        timeout_s=settings.query_timeout_s,
+    )

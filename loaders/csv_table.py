@@ -1,0 +1,251 @@
+"""CSV tables (`acts.csv`, `overrides.csv`, ...), streamed row by row into typed records.
+
+Checking 200,000 rows with jsonschema would take longer than the whole load may, so each column
+gets a converter built once from `loaders.spec` that applies the same rules as the schema and
+words its errors the same way.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import re
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+
+from loaders.documents import DocumentError
+from loaders.errors import RecordError
+from loaders.records import Record, Source, Value
+from loaders.schema_check import describe, suggest
+from loaders.spec import (
+    BASE_PATTERN,
+    COUNTRY_PATTERN,
+    DATE_PATTERN,
+    DATETIME_PATTERN,
+    ID_PATTERN,
+    IRI_PATTERN,
+    Field,
+    FieldType,
+    Kind,
+    expected,
+)
+from loaders.vocab import VALUE_SETS
+
+_CHUNK = 1 << 20
+
+
+class CellError(Exception):
+    pass
+
+
+def hash_and_check_utf8(source_path: str) -> str:
+    """sha256 of a file, read in chunks; DocumentError names the line of a non-UTF-8 byte."""
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines_before = 0
+    with open(source_path, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+            pending = decoder.getstate()[0]
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                data = pending + chunk
+                line = lines_before + data.count(b"\n", 0, exc.start) + 1
+                raise DocumentError(
+                    f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} at line {line}); "
+                    "save it as UTF-8",
+                    line,
+                ) from None
+            lines_before += chunk.count(b"\n")
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise DocumentError("the file ends in the middle of a UTF-8 character", None) from None
+    return digest.hexdigest()
+
+
+def _matcher(pattern: str, spec: Field) -> Callable[[str], str]:
+    test = re.compile(pattern).match
+
+    def convert(cell: str) -> str:
+        if test(cell) is None:
+            raise CellError(f"expected {expected(spec, item=True)}, found {describe(cell)}")
+        return cell
+
+    return convert
+
+
+def _checked(spec: Field, pattern: str, parse: Callable[[str], object]) -> Callable[[str], str]:
+    shape = _matcher(pattern, spec)
+
+    def convert(cell: str) -> str:
+        shape(cell)
+        try:
+            parse(cell)
+        except ValueError:
+            raise CellError(f"expected {expected(spec, item=True)}, found {describe(cell)}") from None
+        return cell
+
+    return convert
+
+
+def _enum(spec: Field) -> Callable[[str], str]:
+    allowed = VALUE_SETS[spec.values or ""].values
+
+    def convert(cell: str) -> str:
+        if cell not in allowed:
+            raise CellError(f"expected {expected(spec, item=True)}, found {describe(cell)}")
+        return cell
+
+    return convert
+
+
+def _text(cell: str) -> str:
+    return cell
+
+
+def _scalar_converter(spec: Field) -> Callable[[str], str]:
+    kind = spec.type
+    if kind in (FieldType.ID, FieldType.REF):
+        return _matcher(ID_PATTERN, spec)
+    if kind is FieldType.DATE:
+        return _checked(spec, DATE_PATTERN, date.fromisoformat)
+    if kind is FieldType.DATETIME:
+        return _checked(spec, DATETIME_PATTERN, datetime.fromisoformat)
+    if kind is FieldType.ENUM:
+        return _enum(spec)
+    patterns = {
+        FieldType.IRI: IRI_PATTERN,
+        FieldType.BASE: BASE_PATTERN,
+        FieldType.COUNTRY: COUNTRY_PATTERN,
+    }
+    if kind in patterns:
+        return _matcher(patterns[kind], spec)
+    return _text
+
+
+def _converter(spec: Field) -> Callable[[str], Value]:
+    if spec.type is FieldType.BOOL:
+
+        def boolean(cell: str) -> Value:
+            if cell not in ("true", "True", "TRUE", "false", "False", "FALSE"):
+                raise CellError(f"expected true or false, found {describe(cell)}")
+            return cell.lower() == "true"
+
+        return boolean
+    one = _scalar_converter(spec)
+    if not spec.many:
+        return one
+
+    def listed(cell: str) -> Value:
+        items = [item.strip() for item in cell.split(";")]
+        out: list[str] = []
+        for number, item in enumerate(items, start=1):
+            if item:
+                try:
+                    out.append(one(item))
+                except CellError as exc:
+                    raise CellError(f"item {number}: {exc}") from None
+        return out
+
+    return listed
+
+
+class CsvTable:
+    """One `<kind>.csv` file: its header is checked on opening; `records()` streams its rows."""
+
+    def __init__(self, source: Source, index: int, kind: Kind) -> None:
+        self.source = source
+        self.index = index
+        self.kind = kind
+        self.columns: list[Field] = []
+        self.header_errors: list[RecordError] = []
+        self._read_header()
+
+    def _error(self, message: str, field: str | None = None, line: int | None = 1) -> None:
+        self.header_errors.append(RecordError(self.source.display, message, None, field, line))
+
+    def _read_header(self) -> None:
+        with open(self.source.path, encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), None)
+        if not header or not any(cell.strip() for cell in header):
+            self._error(
+                f"the file is empty; expected a header row naming the {self.kind.noun} fields"
+            )
+            return
+        names = [cell.strip() for cell in header]
+        allowed = [f.name for f in self.kind.fields if f.type is not FieldType.NESTED]
+        seen: set[str] = set()
+        for name in names:
+            if name in seen:
+                self._error("this column appears more than once in the header", name)
+            elif name not in allowed:
+                self._error(
+                    f"unknown column{suggest(name, allowed)}; {self.kind.noun} columns are: "
+                    f"{', '.join(allowed)}",
+                    name,
+                )
+            seen.add(name)
+        for spec in self.kind.fields:
+            if spec.required and spec.name not in seen:
+                self._error("required column is missing from the header", spec.name)
+        if not self.header_errors:
+            self.columns = [self.kind.by_name[name] for name in names]
+
+    def records(self, errors: Callable[[RecordError], None]) -> Iterator[Record]:
+        """Each row that passes the typed checks, as a record; the rest go to `errors`."""
+        kind, file, source = self.kind, self.source.display, self.index
+        plan = [(n, spec.name, _converter(spec)) for n, spec in enumerate(self.columns)]
+        width = len(plan)
+        required = [spec.name for spec in kind.fields if spec.required]
+        conditionals = kind.conditionals
+        id_field = kind.id_field or "id"
+        id_pos = next((n for n, spec in enumerate(self.columns) if spec.name == id_field), 0)
+        number = 0
+        with open(self.source.path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            next(reader, None)
+            end = reader.line_num
+            for cells in reader:
+                line, end = end + 1, reader.line_num
+                if not cells:
+                    continue
+                number += 1
+                if len(cells) != width:
+                    label = f"{kind.key} #{number}"
+                    errors(
+                        RecordError(
+                            file,
+                            f"this row has {len(cells)} cells but the header has {width}",
+                            label,
+                            None,
+                            line,
+                        )
+                    )
+                    continue
+                ident = cells[id_pos].strip()
+                label = f"{kind.key} {ident}" if ident else f"{kind.key} #{number}"
+                values: dict[str, Value] = {}
+                bad = False
+                for position, name, convert in plan:
+                    cell = cells[position].strip()
+                    if cell:
+                        try:
+                            values[name] = convert(cell)
+                        except CellError as exc:
+                            bad = True
+                            errors(RecordError(file, str(exc), label, name, line))
+                for name in required:
+                    if name not in values:
+                        bad = True
+                        errors(RecordError(file, "required field is missing", label, name, line))
+                for cond in conditionals:
+                    if cond.field in values and cond.holds(values[cond.field]):
+                        for name in cond.requires:
+                            if name not in values:
+                                bad = True
+                                errors(RecordError(file, f"required {cond.text}", label, name, line))
+                if not bad:
+                    yield Record(kind, ident, values, source, line)
