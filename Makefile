@@ -1,14 +1,25 @@
 # The two commands a new user needs: `make serve` and `make test`.
+# Everything else runs from the virtual environment these targets build on first use.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-CDKG_STORE ?= ./data/store
-export CDKG_STORE
+STORE ?= ./data/store
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
-.PHONY: serve test lint bench install clean
+.PHONY: help install serve test lint bench clean
+
+help:
+	@echo "make serve   load examples/ into $(STORE) if it is empty, serve on http://$(HOST):$(PORT)"
+	@echo "make test    run the test suite"
+	@echo "make lint    ruff and mypy"
+	@echo "make bench   benchmarks (installs the peers they compare with)"
+	@echo "make clean   remove the virtual environment, the store and caches"
 
 $(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "cdkg needs Python 3.11 or newer; run: make PYTHON=python3.11 ..." >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -17,8 +28,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 serve: $(STAMP)
-	$(BIN)/cdkg load --if-empty examples/
-	$(BIN)/cdkg serve --host 127.0.0.1 --port 8000
+	$(BIN)/cdkg load --if-empty --quiet --store $(STORE) examples/
+	$(BIN)/cdkg serve --store $(STORE) --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/pytest -q

@@ -64,7 +64,9 @@ class CliError(Exception):
 
 
 def stdout() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    # Piped output keeps whole lines and roomy tables rather than a terminal's 80 columns.
+    width = None if sys.stdout.isatty() else 160
+    return Console(highlight=False, soft_wrap=True, width=width)
 
 
 def stderr() -> Console:

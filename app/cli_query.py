@@ -32,6 +32,8 @@ from app.cli_common import (
     stdout,
 )
 from app.cli_common import write_bytes as emit
+from app.sparql.execution import QueryRefused
+from app.sparql.screening import screen
 from app.store import QueryResult
 from app.store.catalogue import visible_graphs
 
@@ -88,6 +90,10 @@ def query(
     Example: cdkg query 'SELECT ?p WHERE { ?p a cdo:Person }' --format csv
     """
     text = _query_text(sparql, file)
+    try:
+        screen(text)
+    except QueryRefused as exc:
+        raise CliError(f"query refused: {exc}", code=2) from exc
     settings = settings_for(store)
     with opened_store(settings, read_only=True) as opened:
         graphs = list(visible_graphs(opened, level.access))

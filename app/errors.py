@@ -15,7 +15,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from app.sparql.execution import QueryRefused, QuerySyntaxError, QueryTimeout, ServerBusy
+from app.sparql.execution import (
+    QueryError,
+    QueryRefused,
+    QuerySyntaxError,
+    QueryTimeout,
+    ServerBusy,
+)
 from app.store import StoreError, StoreLocked
 from app.store.catalogue import AmbiguousSource, UnknownSource
 
@@ -48,6 +54,7 @@ ERROR_TABLE: dict[type[Exception], tuple[int, str, str]] = {
     QueryRefused: (400, "Query refused", "query-refused"),
     QueryTimeout: (503, "Query time limit reached", "query-timeout"),
     ServerBusy: (503, "Server busy", "server-busy"),
+    QueryError: (400, "Query failed", "query-failed"),
     UnknownSource: (404, "Unknown source", "unknown-source"),
     AmbiguousSource: (400, "Ambiguous source", "ambiguous-source"),
     StoreLocked: (503, "Store locked", "store-locked"),

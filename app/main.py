@@ -1,6 +1,7 @@
 """The application factory: `create_app(settings)` builds the FastAPI app and its routers.
 
-The store is opened in the lifespan, not here, so building an app opens nothing.
+The store and the query executor are opened in the lifespan, not here, so building an app opens
+nothing; routers reach them through `app.deps`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from fastapi import FastAPI
 from app import __version__
 from app.errors import install_error_handlers
 from app.middleware import install_middleware
-from app.routers import health, sparql
+from app.routers import graph_store, health, sparql
 from app.settings import Settings
 from app.sparql.workers import create_executor
 from app.store.oxigraph_store import open_store
@@ -24,12 +25,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     store = open_store(settings.store)
     app.state.store = store
-    app.state.executor = create_executor(settings, store)
     try:
-        yield
+        app.state.executor = create_executor(settings, store)
+        try:
+            yield
+        finally:
+            app.state.executor.close()
+            app.state.executor = None
     finally:
-        app.state.executor.close()
-        app.state.executor = None
         app.state.store = None
         store.close()
 
@@ -46,8 +49,10 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.store = None
+    app.state.executor = None
     install_error_handlers(app)
     install_middleware(app, settings)
     app.include_router(health.router)
     app.include_router(sparql.router)
+    app.include_router(graph_store.router)
     return app

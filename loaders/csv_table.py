@@ -85,7 +85,9 @@ def _checked(spec: Field, pattern: str, parse: Callable[[str], object]) -> Calla
         try:
             parse(cell)
         except ValueError:
-            raise CellError(f"expected {expected(spec, item=True)}, found {describe(cell)}") from None
+            raise CellError(
+                f"expected {expected(spec, item=True)}, found {describe(cell)}"
+            ) from None
         return cell
 
     return convert
@@ -246,6 +248,8 @@ class CsvTable:
                         for name in cond.requires:
                             if name not in values:
                                 bad = True
-                                errors(RecordError(file, f"required {cond.text}", label, name, line))
+                                errors(
+                                    RecordError(file, f"required {cond.text}", label, name, line)
+                                )
                 if not bad:
                     yield Record(kind, ident, values, source, line)

@@ -15,13 +15,12 @@ import bisect
 import json
 import re
 from collections.abc import Callable
+from json.decoder import scanstring  # type: ignore[attr-defined]  # absent from typeshed
+from json.scanner import py_make_scanner  # type: ignore[attr-defined]  # absent from typeshed
 from typing import Any
 
 import yaml
-from yaml.cyaml import CParser
-from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from yaml.resolver import BaseResolver
 
 MERGE_TAG = "tag:yaml.org,2002:merge"
 
@@ -69,20 +68,12 @@ def decode_utf8(data: bytes) -> str:
 # --- YAML -------------------------------------------------------------------------------------
 
 
-class _Resolver(BaseResolver):
-    pass
+class _LineLoader(yaml.CSafeLoader):
+    """libyaml's parser with the constructors and resolvers above."""
 
+    # Start from no implicit resolvers at all instead of PyYAML's YAML 1.1 set.
+    yaml_implicit_resolvers = {}  # noqa: RUF012
 
-_Resolver.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-_Resolver.add_implicit_resolver(
-    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
-)
-_Resolver.add_implicit_resolver(MERGE_TAG, re.compile(r"^(?:<<)$"), ["<"])
-
-
-class _Constructor(SafeConstructor):
     def construct_line_map(self, node: Node) -> LineDict:
         if not isinstance(node, MappingNode):
             raise DocumentError("expected a mapping", _line(node))
@@ -99,7 +90,7 @@ class _Constructor(SafeConstructor):
         self.flatten_mapping(node)
         data = LineDict(_line(node))
         for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True) if key_node.tag else None
+            key = self.construct_object(key_node, deep=True)
             if not isinstance(key, str):
                 raise DocumentError(
                     f"field names must be text, found {key_node.value!r}", _line(key_node)
@@ -118,15 +109,15 @@ class _Constructor(SafeConstructor):
         return data
 
 
-_Constructor.add_constructor("tag:yaml.org,2002:map", _Constructor.construct_line_map)
-_Constructor.add_constructor("tag:yaml.org,2002:seq", _Constructor.construct_line_seq)
-
-
-class _LineLoader(CParser, _Constructor, _Resolver):  # type: ignore[misc]
-    def __init__(self, stream: str) -> None:
-        CParser.__init__(self, stream)
-        _Constructor.__init__(self)
-        _Resolver.__init__(self)
+_LineLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_LineLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+_LineLoader.add_implicit_resolver(MERGE_TAG, re.compile(r"^(?:<<)$"), ["<"])
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_line_map)
+_LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader.construct_line_seq)
 
 
 def _line(node: Node) -> int:
@@ -168,7 +159,7 @@ class _LineDecoder(json.JSONDecoder):
         self._newlines = [m.start() for m in re.finditer("\n", text)]
         self.parse_object = self._parse_object
         self.parse_array = self._parse_array
-        self.scan_once = json.scanner.py_make_scanner(self)
+        self.scan_once = py_make_scanner(self)
 
     def _line(self, pos: int) -> int:
         return bisect.bisect_left(self._newlines, pos) + 1
@@ -191,7 +182,7 @@ class _LineDecoder(json.JSONDecoder):
             if s[end : end + 1] != '"':
                 raise json.JSONDecodeError("Expecting property name in double quotes", s, end)
             key_line = self._line(end)
-            key, end = json.decoder.scanstring(s, end + 1, strict)
+            key, end = scanstring(s, end + 1, strict)
             end = _WS.match(s, end).end()  # type: ignore[union-attr]
             if s[end : end + 1] != ":":
                 raise json.JSONDecodeError("Expecting ':' delimiter", s, end)

@@ -22,8 +22,11 @@ class StudyIndex:
     levels: dict[str, dict[str, int]] = field(default_factory=lambda: {k: {} for k in KINDS})
     records: dict[str, dict[str, Record]] = field(default_factory=lambda: {k: {} for k in KINDS})
     withdrawn: set[str] = field(default_factory=set)  # persons whose latest consent is withdrawn
+    # person id -> (status of the latest consent entry, date of the latest withdrawal)
+    consent: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     interviewees: dict[str, list[str]] = field(default_factory=dict)
     version_categories: dict[str, set[str]] = field(default_factory=dict)
+    item_dataset: dict[str, str] = field(default_factory=dict)
     # act id -> (override's new category, override's level)
     overrides: dict[str, tuple[str, int]] = field(default_factory=dict)
 
@@ -34,9 +37,7 @@ class StudyIndex:
             return hits[0], ""
         if hits and set(hits) != set(AGENT):
             nouns = " and ".join(article(KINDS[k].noun) for k in hits)
-            return None, (
-                f'"{ident}" is ambiguous: {nouns} both have this id; rename one of them'
-            )
+            return None, (f'"{ident}" is ambiguous: {nouns} both have this id; rename one of them')
         if hits:
             return None, f'"{ident}" is defined both as a person and as an organization'
         return None, self.missing(refs, ident)

@@ -61,7 +61,11 @@ def check_document(doc: object, file: str) -> list[RecordError]:
     """Every schema error of one parsed file (empty when it is valid)."""
     kinds = ", ".join(TOP_LEVEL[:4])
     if doc is None:
-        return [RecordError(file, f"the file is empty; expected a mapping of record kinds ({kinds}, ...)")]
+        return [
+            RecordError(
+                file, f"the file is empty; expected a mapping of record kinds ({kinds}, ...)"
+            )
+        ]
     if not isinstance(doc, LineDict):
         line = doc.line if isinstance(doc, LineList) else None
         return [
@@ -92,7 +96,9 @@ class _Place:
         self.field: Field | None = None
         self.index: int | None = None
 
-    def error(self, message: str, *, field: str | None = None, line: int | None = None) -> RecordError:
+    def error(
+        self, message: str, *, field: str | None = None, line: int | None = None
+    ) -> RecordError:
         name = field if field is not None else (self.field.name if self.field else None)
         return RecordError(self.file, message, self.label, name, line or self.line)
 
@@ -144,12 +150,12 @@ def _locate(doc: LineDict, path: Sequence[Any], file: str) -> _Place:
         place.index = index
         if isinstance(value, LineList) and index < len(value.item_lines):
             place.line = value.item_lines[index]
-        if spec.nested is None:
+        if spec.nested is None or not isinstance(value, LineList):
             return place
         kind = KINDS[spec.nested]
         place.kind, place.field, place.index = kind, None, None
-        place.label = _record_label(kind, value[index], index + 1, place.label)
         data = value[index]
+        place.label = _record_label(kind, data, index + 1, place.label)
 
 
 def _translate(error: ValidationError, doc: LineDict, file: str) -> Iterable[RecordError]:
@@ -162,7 +168,9 @@ def _translate(error: ValidationError, doc: LineDict, file: str) -> Iterable[Rec
     assert kind is not None
     if place.label is None:
         # The value under a top-level key is not a list of records.
-        yield place.error(f"expected a list of {kind.noun} records, found {describe(error.instance)}")
+        yield place.error(
+            f"expected a list of {kind.noun} records, found {describe(error.instance)}"
+        )
         return
     if place.field is None:
         yield from _record_error(error, place, kind)
@@ -187,12 +195,15 @@ def _top_level(error: ValidationError, doc: LineDict, file: str) -> Iterable[Rec
 def _record_error(error: ValidationError, place: _Place, kind: Kind) -> Iterable[RecordError]:
     record = place.record
     if record is None:
-        yield place.error(f"expected a {kind.noun} mapping of fields, found {describe(error.instance)}")
+        yield place.error(
+            f"expected a {kind.noun} mapping of fields, found {describe(error.instance)}"
+        )
         return
     if error.validator == "required":
         condition = error.schema.get("description") if isinstance(error.schema, dict) else None
         message = str(condition) if condition else "required field is missing"
-        for name in error.validator_value:
+        wanted = error.validator_value if isinstance(error.validator_value, list) else []
+        for name in wanted:
             if name not in record:
                 yield place.error(message, field=name)
     elif error.validator == "additionalProperties":
@@ -218,9 +229,9 @@ def _field_error(error: ValidationError, place: _Place, spec: Field) -> RecordEr
             if _item_invalid(error, index):
                 lines = place.record.get(spec.name) if place.record else None
                 line = lines.item_lines[index] if isinstance(lines, LineList) else None
+                wanted = expected(spec, item=True)
                 return place.error(
-                    f"item {index + 1}: expected {expected(spec, item=True)}, found {describe(item)}",
-                    line=line,
+                    f"item {index + 1}: expected {wanted}, found {describe(item)}", line=line
                 )
     if place.index is not None:
         return place.error(

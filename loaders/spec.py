@@ -163,7 +163,9 @@ KINDS: dict[str, Kind] = {
             _f("base", T.BASE, None, required=True),
             DESCRIPTION,
             _f("license", T.IRI, DCTERMS + "license", required=True),
-            _f("default_access", T.ENUM, CDO + "defaultAccessLevel", required=True, values="access"),
+            _f(
+                "default_access", T.ENUM, CDO + "defaultAccessLevel", required=True, values="access"
+            ),
             _ref("researchers", CDO + "researcher", "persons", many=True),
             _ref("organization", CDO + "conductedBy", "organizations", many=True),
             _f("start", T.DATE, CDO + "startDate"),
@@ -342,7 +344,9 @@ KINDS: dict[str, Kind] = {
             _f("label", T.TEXT, None),
             _ref("document", CDO + "definedIn", "documents"),
             _ref("issued_by", CDO + "issuedBy", *AGENT),
-            _ref("applies_to", CDO + "appliesTo", "categories", "taxonomies", "versions", many=True),
+            _ref(
+                "applies_to", CDO + "appliesTo", "categories", "taxonomies", "versions", many=True
+            ),
             _f("metric", T.ENUM, CDO + "encodesMetric", values="metric"),
             _f("target", T.TEXT, CDO + "metricTarget"),
             DATE,

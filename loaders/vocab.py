@@ -1,4 +1,4 @@
-"""Namespaces and the closed value sets of docs/model.md (record value -> RDF individual or class)."""
+"""Namespaces and the closed value sets of docs/model.md (record value -> RDF term)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from starlette.middleware.cors import CORSMiddleware
 READ_METHODS = ("GET", "HEAD", "POST", "OPTIONS")
 REQUEST_HEADERS = ("Accept", "Content-Type", "Authorization")
 # Headers a script on another origin may read from cdkg's responses.
-EXPOSED_HEADERS = ("X-CDKG-Truncated", "ETag", "Last-Modified", "Link", "Retry-After")
+EXPOSED_HEADERS = ("CDKG-Truncated", "ETag", "Last-Modified", "Link", "Retry-After")
 
 
 def install_cors(app: FastAPI, origins: list[str]) -> None:

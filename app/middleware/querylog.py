@@ -14,7 +14,6 @@ import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -23,58 +22,42 @@ from app.security.tokens import TokenFileError, TokenStore
 
 
 class QueryLog:
-    """An append-only JSON-lines file that rotates to `<file>.1` ... `<file>.N` by size."""
+    """An append-only JSON-lines file that rotates to `<file>.1` ... `<file>.N` by size.
+
+    The file is opened for each line and closed again: it costs a few microseconds, holds no
+    handle between requests, and keeps working when an outside tool moves the file away.
+    """
 
     def __init__(self, path: Path, max_bytes: int, backups: int) -> None:
         self._path = path
         self._max_bytes = max_bytes
         self._backups = backups
         self._lock = threading.Lock()
-        self._file: IO[str] | None = None
-        self._size = 0
 
     @property
     def path(self) -> Path:
         return self._path
 
     def write(self, entry: dict[str, object]) -> None:
-        line = json.dumps(entry, separators=(",", ":"), ensure_ascii=False) + "\n"
-        size = len(line.encode("utf-8"))
+        line = (json.dumps(entry, separators=(",", ":"), ensure_ascii=False) + "\n").encode()
         with self._lock:
-            out = self._open()
-            if self._size and self._size + size > self._max_bytes:
-                out = self._rotate()
-            out.write(line)
-            out.flush()
-            self._size += size
-
-    def close(self) -> None:
-        with self._lock:
-            if self._file is not None:
-                self._file.close()
-                self._file = None
-
-    def _open(self) -> IO[str]:
-        # Opened at the first request, not when the app is built.
-        if self._file is None:
             self._path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = open(self._path, "a", encoding="utf-8")  # noqa: SIM115
-            self._size = self._file.tell()
-        return self._file
+            with open(self._path, "ab") as out:
+                size = out.tell()
+            if size and size + len(line) > self._max_bytes:
+                self._rotate()
+            with open(self._path, "ab") as out:
+                out.write(line)
 
-    def _rotate(self) -> IO[str]:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
+    def _rotate(self) -> None:
         if self._backups == 0:
             self._path.unlink(missing_ok=True)
-        else:
-            for n in range(self._backups - 1, 0, -1):
-                older = self._path.with_name(f"{self._path.name}.{n}")
-                if older.exists():
-                    os.replace(older, self._path.with_name(f"{self._path.name}.{n + 1}"))
-            os.replace(self._path, self._path.with_name(f"{self._path.name}.1"))
-        return self._open()
+            return
+        for n in range(self._backups - 1, 0, -1):
+            older = self._path.with_name(f"{self._path.name}.{n}")
+            if older.exists():
+                os.replace(older, self._path.with_name(f"{self._path.name}.{n + 1}"))
+        os.replace(self._path, self._path.with_name(f"{self._path.name}.1"))
 
 
 class QueryLogMiddleware:

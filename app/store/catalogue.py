@@ -25,12 +25,11 @@ VOID = "http://rdfs.org/ns/void#"
 _PREFIXES = f"PREFIX cdkg: <{CDKG}>\nPREFIX void: <{VOID}>\nPREFIX xsd: <{XSD}>\n"
 
 # Appended to a write so that it and the generation bump commit in one transaction.
+_GENERATION_OLD = f"GRAPH <{CATALOGUE_GRAPH}> {{ <{STORE_NODE}> <{CDKG}generation> ?old }}"
 GENERATION_BUMP = (
-    f"PREFIX cdkg: <{CDKG}>\n"
-    f"DELETE {{ GRAPH <{CATALOGUE_GRAPH}> {{ <{STORE_NODE}> cdkg:generation ?old }} }}\n"
-    f"INSERT {{ GRAPH <{CATALOGUE_GRAPH}> {{ <{STORE_NODE}> cdkg:generation ?new }} }}\n"
-    f"WHERE {{ OPTIONAL {{ GRAPH <{CATALOGUE_GRAPH}> {{ <{STORE_NODE}> cdkg:generation ?old }} }}"
-    " BIND (COALESCE(?old + 1, 1) AS ?new) }"
+    f"DELETE {{ {_GENERATION_OLD} }}\n"
+    f"INSERT {{ {_GENERATION_OLD.replace('?old', '?new')} }}\n"
+    f"WHERE {{ OPTIONAL {{ {_GENERATION_OLD} }} BIND (COALESCE(?old + 1, 1) AS ?new) }}"
 )
 
 
@@ -142,6 +141,14 @@ def sources(store: GraphStore) -> list[SourceInfo]:
     return sorted(infos, key=lambda s: (s.study, s.file, s.iri))
 
 
+def holds(store: GraphStore, study_iri: str, entries: Sequence[SourceEntry]) -> bool:
+    """Whether the catalogue already lists exactly `entries` for `study_iri` (same files, same
+    checksums, same graphs): publishing them would write nothing."""
+    wanted = {s.iri for s in entries}
+    current = [s for s in sources(store) if s.study == study_iri or s.iri in wanted]
+    return _same_content(current, entries)
+
+
 def publish_study(
     store: GraphStore,
     study_iri: str,
@@ -156,20 +163,21 @@ def publish_study(
     files twice leaves exactly the same quads (load times included).
     """
     _check_entries(study_iri, sources)
+    stamp = _timestamp(loaded_at)
     new_sources = {s.iri for s in sources}
     new_graphs = {g.iri for s in sources for g in s.graphs}
     with store.write_lock:
         collect_garbage(store)
-        current = [s for s in _all_sources(store) if s.study == study_iri or s.iri in new_sources]
-        if _same_content(current, sources):
+        if holds(store, study_iri, sources):
             return PublishOutcome(study_iri, True, 0, 0, generation(store))
-        store.bulk_load_quads(nquads)
+        current = [s for s in _all_sources(store) if s.study == study_iri or s.iri in new_sources]
         old_graphs = {g.iri for s in current for g in s.graphs}
+        store.bulk_load_quads(nquads)
         store.update(
             _PREFIXES
             + _delete_sources_update(study_iri, new_sources)
             + " ;\n"
-            + _insert_sources_update(study_iri, sources, loaded_at)
+            + _insert_sources_update(study_iri, sources, stamp)
             + " ;\n"
             + GENERATION_BUMP
         )
@@ -257,10 +265,7 @@ def _delete_sources_update(study_iri: str, source_iris: Iterable[str]) -> str:
         {{ ?src ?p ?o }} UNION {{ ?src cdkg:graph ?g . ?g ?gp ?go }} }} }}"""
 
 
-def _insert_sources_update(
-    study_iri: str, entries: Sequence[SourceEntry], loaded_at: datetime
-) -> str:
-    stamp = _timestamp(loaded_at)
+def _insert_sources_update(study_iri: str, entries: Sequence[SourceEntry], stamp: str) -> str:
     lines: list[str] = []
     for source in entries:
         src = f"<{source.iri}>"

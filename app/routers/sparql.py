@@ -1,0 +1,154 @@
+"""`/sparql`: the SPARQL 1.1 Protocol (query, update, service description).
+
+Thin: `app.sparql.protocol` decides what the request asks for and builds the job; the executor
+on `app.state` runs it; the answer streams. Errors are raised, and `app.errors` maps them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+
+from app.deps import SettingsDep, StoreDep
+from app.security.access import Viewer, get_viewer, readable_graphs, require_owner
+from app.settings import Settings
+from app.sparql.execution import QueryExecutor, QueryOutput
+from app.sparql.negotiation import content_type_of, negotiate
+from app.sparql.openapi import (
+    SPARQL_GET_PARAMETERS,
+    SPARQL_POST_BODY,
+    query_responses,
+    update_responses,
+)
+from app.sparql.protocol import (
+    DescribeService,
+    QueryOperation,
+    UpdateOperation,
+    operation_from_get,
+    operation_from_post,
+    plan_query,
+    plan_update,
+)
+from app.sparql.running import run_query, run_update
+from app.sparql.scope import endpoint_url, restriction_for
+from app.sparql.service_description import describe, render
+from app.sparql.workers import InProcessExecutor
+from app.store.base import GraphStore
+
+router = APIRouter(tags=["sparql"])
+
+ViewerDep = Annotated[Viewer, Depends(get_viewer)]
+TRUNCATED_HEADER = "CDKG-Truncated"
+
+
+def current_executor(request: Request, store: StoreDep) -> QueryExecutor:
+    """The app's executor; an in-process one when the app runs without (tests, tools)."""
+    executor: QueryExecutor | None = getattr(request.app.state, "executor", None)
+    return executor if executor is not None else InProcessExecutor(store)
+
+
+ExecutorDep = Annotated[QueryExecutor, Depends(current_executor)]
+
+
+@router.get(
+    "/sparql",
+    summary="SPARQL query by GET, or the service description",
+    description=(
+        "With `query=`: run a SPARQL 1.1 query (SPARQL 1.1 Protocol §2.1.1). Without: the "
+        "SPARQL 1.1 Service Description of this endpoint, as RDF."
+    ),
+    responses=query_responses(),
+    openapi_extra={"parameters": SPARQL_GET_PARAMETERS},
+)
+async def sparql_get(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    viewer: ViewerDep,
+    executor: ExecutorDep,
+) -> Response:
+    params = request.query_params.multi_items()
+    operation = operation_from_get(params)
+    if isinstance(operation, DescribeService):
+        return _service_description(request, store, viewer, settings.public_base_url)
+    return await _query(request, operation, store, viewer, executor, settings)
+
+
+@router.post(
+    "/sparql",
+    summary="SPARQL query or update by POST",
+    description=(
+        "A query (form field `query`, or an `application/sparql-query` body) or an update "
+        "(form field `update`, or an `application/sparql-update` body; needs an owner token). "
+        "SPARQL 1.1 Protocol §2.1.2, §2.1.3, §2.2."
+    ),
+    responses={**query_responses(), **update_responses()},
+    openapi_extra={"parameters": SPARQL_GET_PARAMETERS, "requestBody": SPARQL_POST_BODY},
+)
+async def sparql_post(
+    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
+    viewer: ViewerDep,
+    executor: ExecutorDep,
+) -> Response:
+    body = await request.body()
+    operation = operation_from_post(
+        request.headers.get("content-type"), body, request.query_params.multi_items()
+    )
+    if isinstance(operation, UpdateOperation):
+        require_owner(viewer)
+        job = plan_update(operation, base_iri=endpoint_url(request, settings.public_base_url))
+        await run_in_threadpool(run_update, executor, job)
+        return Response(status_code=204)
+    return await _query(request, operation, store, viewer, executor, settings)
+
+
+async def _query(
+    request: Request,
+    operation: QueryOperation,
+    store: GraphStore,
+    viewer: Viewer,
+    executor: QueryExecutor,
+    settings: Settings,
+) -> Response:
+    plan = plan_query(
+        operation,
+        restrict=restriction_for(viewer, store),
+        accept=request.headers.get("accept"),
+        format_token=request.query_params.get("format"),
+        base_iri=endpoint_url(request, settings.public_base_url),
+        row_limit=settings.row_limit if viewer.role == "anonymous" else None,
+    )
+    output = await run_in_threadpool(run_query, executor, plan.job)
+    return stream(output)
+
+
+def stream(output: QueryOutput) -> StreamingResponse:
+    """The response for a query's output, streamed as the executor produces it."""
+    headers = {"Vary": "Accept"}
+    if output.truncated:
+        headers[TRUNCATED_HEADER] = "true"
+    return StreamingResponse(
+        output.chunks, media_type=content_type_of(output.media_type), headers=headers
+    )
+
+
+def _service_description(
+    request: Request, store: GraphStore, viewer: Viewer, public_base_url: str | None
+) -> Response:
+    media = negotiate("graph", request.headers.get("accept"), request.query_params.get("format"))
+    graphs = store.graph_names() if viewer.is_owner else list(readable_graphs(viewer, store))
+    triples = describe(
+        endpoint_url(request, public_base_url),
+        sorted(graphs),
+        union_default_graph=not viewer.is_owner,
+    )
+    return Response(
+        render(triples, media.media_type),
+        media_type=media.content_type,
+        headers={"Vary": "Accept"},
+    )

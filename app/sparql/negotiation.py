@@ -1,0 +1,234 @@
+"""The one media-type table, and content negotiation over it.
+
+Every SPARQL and Graph Store route picks its response type here: from `Accept` (q-values,
+`type/*` and `*/*` ranges, the most specific range deciding, RFC 9110 §12.5.1) or from an explicit
+`format=` token, per kind of result. Nothing fits: `NotAcceptable` (406) listing what would.
+Uploads find their parser here too (`rdf_format_for`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pyoxigraph import RdfFormat
+
+from app.errors import ApiError
+from app.sparql.execution import ResultKind
+
+
+@dataclass(frozen=True)
+class MediaFormat:
+    token: str
+    media_type: str
+    aliases: tuple[str, ...]
+    kinds: frozenset[ResultKind]
+    label: str
+
+    @property
+    def content_type(self) -> str:
+        """The Content-Type header value: text types say their charset."""
+        if self.media_type.startswith("text/"):
+            return self.media_type + "; charset=utf-8"
+        return self.media_type
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.media_type, *self.aliases)
+
+
+_RESULTS: frozenset[ResultKind] = frozenset({"solutions", "boolean"})
+_SOLUTIONS: frozenset[ResultKind] = frozenset({"solutions"})
+_GRAPH: frozenset[ResultKind] = frozenset({"graph"})
+
+# Server preference order within a kind: the first one is the default.
+FORMATS: tuple[MediaFormat, ...] = (
+    MediaFormat(
+        "json", "application/sparql-results+json", ("application/json",), _RESULTS, "SPARQL JSON"
+    ),
+    MediaFormat(
+        "xml",
+        "application/sparql-results+xml",
+        ("application/xml", "text/xml"),
+        _RESULTS,
+        "SPARQL XML",
+    ),
+    MediaFormat("csv", "text/csv", (), _SOLUTIONS, "SPARQL CSV"),
+    MediaFormat("tsv", "text/tab-separated-values", (), _SOLUTIONS, "SPARQL TSV"),
+    MediaFormat("ttl", "text/turtle", ("application/x-turtle",), _GRAPH, "Turtle"),
+    MediaFormat("nt", "application/n-triples", ("text/plain",), _GRAPH, "N-Triples"),
+    MediaFormat("nq", "application/n-quads", ("text/x-nquads",), _GRAPH, "N-Quads"),
+    MediaFormat("trig", "application/trig", (), _GRAPH, "TriG"),
+    MediaFormat("jsonld", "application/ld+json", ("application/json",), _GRAPH, "JSON-LD"),
+    MediaFormat(
+        "rdfxml", "application/rdf+xml", ("application/xml", "text/xml"), _GRAPH, "RDF/XML"
+    ),
+)
+
+# Uploads: the graph formats above, each read by pyoxigraph's parser for it.
+_UPLOADS: dict[str, RdfFormat] = {
+    "ttl": RdfFormat.TURTLE,
+    "nt": RdfFormat.N_TRIPLES,
+    "nq": RdfFormat.N_QUADS,
+    "trig": RdfFormat.TRIG,
+    "jsonld": RdfFormat.JSON_LD,
+    "rdfxml": RdfFormat.RDF_XML,
+}
+
+
+class NotAcceptable(ApiError):
+    status = 406
+    title = "Not acceptable"
+    slug = "not-acceptable"
+
+
+class UnsupportedMediaType(ApiError):
+    status = 415
+    title = "Unsupported media type"
+    slug = "unsupported-media-type"
+
+
+def formats_for(kind: ResultKind) -> tuple[MediaFormat, ...]:
+    return tuple(f for f in FORMATS if kind in f.kinds)
+
+
+def negotiate(kind: ResultKind, accept: str | None, format_token: str | None = None) -> MediaFormat:
+    """The format to answer a `kind` result in; raises NotAcceptable when none fits."""
+    candidates = formats_for(kind)
+    if format_token is not None:
+        for candidate in candidates:
+            if candidate.token == format_token.strip().lower():
+                return candidate
+        raise NotAcceptable(
+            f"format={format_token!r} is not available for {_describe(kind)}; "
+            f"use one of: {', '.join(c.token for c in candidates)}"
+        )
+    if accept is None or not accept.strip():
+        return candidates[0]
+    ranges = parse_accept(accept)
+    best: tuple[float, int, int] | None = None
+    chosen: MediaFormat | None = None
+    for order, candidate in enumerate(candidates):
+        match = _best_range(ranges, candidate.names)
+        if match is None or match[0] <= 0:
+            continue
+        key = (match[0], -match[1], -order)
+        if best is None or key > best:
+            best, chosen = key, candidate
+    if chosen is None:
+        raise NotAcceptable(
+            f"nothing in Accept: {accept.strip()!r} is available for {_describe(kind)}; "
+            f"available: {', '.join(c.media_type for c in candidates)} "
+            f"(or format={'|'.join(c.token for c in candidates)})"
+        )
+    return chosen
+
+
+@dataclass(frozen=True)
+class MediaRange:
+    type: str
+    subtype: str
+    q: float
+    position: int
+
+    def specificity(self, media_type: str) -> int:
+        """How closely this range matches `media_type`: 3 exact, 2 `type/*`, 1 `*/*`, 0 not."""
+        kind, _, sub = media_type.partition("/")
+        if self.type == "*" and self.subtype == "*":
+            return 1
+        if self.type != kind:
+            return 0
+        if self.subtype == "*":
+            return 2
+        return 3 if self.subtype == sub else 0
+
+
+def parse_accept(header: str) -> tuple[MediaRange, ...]:
+    """The media ranges of an Accept header; malformed entries are left out, not errors."""
+    ranges: list[MediaRange] = []
+    for position, part in enumerate(header.split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        kind, slash, sub = fields[0].lower().partition("/")
+        if not slash or not kind or not sub or (kind == "*" and sub != "*"):
+            continue
+        q = 1.0
+        for param in fields[1:]:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                q = _quality(value.strip())
+        ranges.append(MediaRange(kind, sub, q, position))
+    return tuple(ranges)
+
+
+def rdf_format_for(content_type: str | None) -> RdfFormat:
+    """The parser for an upload's Content-Type; UnsupportedMediaType when there is none."""
+    media_type, charset = split_content_type(content_type)
+    if charset is not None and charset not in ("utf-8", "utf8", "us-ascii"):
+        raise UnsupportedMediaType(f"charset={charset} is not supported: RDF uploads must be UTF-8")
+    for fmt in FORMATS:
+        if fmt.token in _UPLOADS and media_type in fmt.names:
+            return _UPLOADS[fmt.token]
+    accepted = ", ".join(f.media_type for f in FORMATS if f.token in _UPLOADS)
+    shown = media_type or "(none)"
+    raise UnsupportedMediaType(f"cannot read RDF sent as {shown}; send one of: {accepted}")
+
+
+def split_content_type(value: str | None) -> tuple[str, str | None]:
+    """(media type, charset) of a Content-Type header, both lower-cased; ("", None) if absent."""
+    if value is None:
+        return "", None
+    fields = [f.strip() for f in value.split(";")]
+    charset = None
+    for param in fields[1:]:
+        name, _, param_value = param.partition("=")
+        if name.strip().lower() == "charset":
+            charset = param_value.strip().strip('"').lower()
+    return fields[0].lower(), charset
+
+
+def openapi_content(kinds: Iterable[ResultKind]) -> dict[str, dict[str, object]]:
+    """The `content` map of an OpenAPI response listing every media type of `kinds`."""
+    wanted = set(kinds)
+    return {f.media_type: {"schema": {"type": "string"}} for f in FORMATS if f.kinds & wanted}
+
+
+def _best_range(ranges: tuple[MediaRange, ...], names: tuple[str, ...]) -> tuple[float, int] | None:
+    """(q, position) a format gets: per name, the most specific matching range decides; the
+    format takes its best name."""
+    best: tuple[float, int] | None = None
+    for name in names:
+        decisive: tuple[int, float, int] | None = None
+        for media_range in ranges:
+            level = media_range.specificity(name)
+            if level == 0:
+                continue
+            key = (level, media_range.q, -media_range.position)
+            if decisive is None or key > decisive:
+                decisive = key
+        if decisive is not None and (best is None or (decisive[1], decisive[2]) > best):
+            best = (decisive[1], decisive[2])
+    return None if best is None else (best[0], -best[1])
+
+
+def _quality(value: str) -> float:
+    try:
+        q = float(value)
+    except ValueError:
+        return 0.0
+    return q if 0.0 <= q <= 1.0 else 0.0
+
+
+def _describe(kind: ResultKind) -> str:
+    return {
+        "solutions": "SELECT results",
+        "boolean": "ASK results",
+        "graph": "graph results",
+    }[kind]
+
+
+def content_type_of(media_type: str) -> str:
+    """The Content-Type header for a media type of the table (it is passed through if absent)."""
+    for fmt in FORMATS:
+        if fmt.media_type == media_type:
+            return fmt.content_type
+    return media_type
