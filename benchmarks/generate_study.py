@@ -476,7 +476,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.acts < 1:
         parser.error(f"--acts must be at least 1, got {args.acts}")
-    generate(args.out, args.acts, args.seed)
+    try:
+        generate(args.out, args.acts, args.seed)
+    except OSError as error:
+        parser.exit(1, f"cannot write the study to {args.out}: {error.strerror or error}\n")
     print(f"wrote a study with {args.acts} acts to {args.out}")
 
 

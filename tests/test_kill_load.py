@@ -73,7 +73,8 @@ datasets:
     items = "".join(f"i{i},DS1,image/jpeg\n" for i in range(ACTS))
     (folder / "data_items.csv").write_text("id,dataset,media_type\n" + items, encoding="utf-8")
     acts = "".join(
-        f"X{i},A{1 + i % 2},i{i},c{1 + i % 2},T1-v1,PJ1,2024-03-{1 + i % 28:02d}T10:{i % 60:02d}:00\n"
+        f"X{i},A{1 + i % 2},i{i},c{1 + i % 2},T1-v1,PJ1,"
+        f"2024-03-{1 + i % 28:02d}T10:{i % 60:02d}:00\n"
         for i in range(ACTS)
     )
     (folder / "acts.csv").write_text(

@@ -62,15 +62,17 @@ class Secrets:
     graphs: tuple[str, ...]
     resources: tuple[str, ...]
 
-    def found_in(self, text: str) -> list[str]:
-        hits = [probe for probe in self.probes if probe in text]
-        hits += [m.group(0) for m in self._iri_pattern().finditer(text)]
-        return hits
-
-    def _iri_pattern(self) -> re.Pattern[str]:
+    def __post_init__(self) -> None:
         # Longest first, and not followed by more IRI characters: ".../E1" is not ".../E12".
         alternatives = "|".join(re.escape(i) for i in sorted(self.iris, key=len, reverse=True))
-        return re.compile(f"(?:{alternatives})(?![A-Za-z0-9._~%/#-])")
+        pattern = re.compile(f"(?:{alternatives})(?![A-Za-z0-9._~%/#-])")
+        object.__setattr__(self, "_pattern", pattern)
+
+    def found_in(self, text: str) -> list[str]:
+        pattern: re.Pattern[str] = object.__getattribute__(self, "_pattern")
+        hits = [probe for probe in self.probes if probe in text]
+        hits += [m.group(0) for m in pattern.finditer(text)]
+        return hits
 
 
 def _graph_strings(store: OxigraphStore, graph: str) -> tuple[set[str], set[str]]:

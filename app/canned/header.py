@@ -14,9 +14,17 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from app.canned.params import check_value
+from app.canned.params import check_value, expand_iri
 
 ParameterType = Literal["iri", "string", "date", "integer", "boolean"]
 HEADER_PREFIX = "#+"
@@ -76,6 +84,16 @@ class ParameterSpec(BaseModel):
         if isinstance(values, list):
             return [str(v).lower() if isinstance(v, bool) else _scalar_text(v) for v in values]
         return values
+
+    @field_validator("enum", "default", mode="after")
+    @classmethod
+    def _expanded(cls, value: object, info: ValidationInfo) -> object:
+        # Prefixed IRIs (cdo:ClientLevel) are compared with request values in full.
+        if info.data.get("type") != "iri":
+            return value
+        if isinstance(value, tuple):
+            return tuple(expand_iri(str(v)) for v in value)
+        return expand_iri(value) if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _consistent(self) -> ParameterSpec:

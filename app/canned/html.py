@@ -44,8 +44,10 @@ class PageLinks:
 def html_cell(cell: Cell) -> HtmlCell:
     if isinstance(cell, NamedNode):
         iri = cell.value
-        text = next((short + iri[len(full) :] for full, short in _SHORT.items() if
-                     iri.startswith(full)), iri)
+        text = next(
+            (short + iri[len(full) :] for full, short in _SHORT.items() if iri.startswith(full)),
+            iri,
+        )
         href = iri if iri.startswith(("http://", "https://")) else None
         return HtmlCell(text, href)
     value = plain(cell)

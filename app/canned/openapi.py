@@ -99,6 +99,6 @@ def operation_responses() -> dict[int | str, dict[str, Any]]:
         content[fmt.media_type] = {"schema": schema}
     return {
         200: {"description": "One page of results", "content": content},
-        400: {"description": "A parameter is missing or does not fit its type", "content": _PROBLEM},
+        400: {"description": "A parameter is missing or does not fit", "content": _PROBLEM},
         406: {"description": "No acceptable format", "content": _PROBLEM},
     }

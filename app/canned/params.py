@@ -147,7 +147,7 @@ def bind(
     for spec in specs:
         sent = [v for v in given.get(spec.name, ()) if v.strip()]
         if len(sent) > 1:
-            raise ParameterError(f"parameter {spec.name!r} is given {len(sent)} times; give it once")
+            raise ParameterError(f"parameter {spec.name!r} is given {len(sent)} times; give one")
         # Spaces around a typed value are a copy-paste slip; in a text they may be the data.
         if sent:
             text: str | None = sent[0] if spec.type == "string" else sent[0].strip()

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from pyoxigraph import QuerySolutions, Store, Variable
+from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, Store, Triple, Variable
 
 from app.canned.header import RESERVED_NAMES, HeaderError, QueryHeader, parse_header, split_header
-from app.canned.params import ParameterError, Term, bind, to_term
+from app.canned.params import ParameterError, bind, to_term
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
@@ -101,12 +101,12 @@ def _check_text(query: CannedQuery, checker: Store) -> None:
     path = query.path
     if not _ORDER_BY.search(query.sparql):
         raise HeaderError(path, "query", "needs an ORDER BY so that pages are stable")
-    samples: dict[Variable, Term] = {
+    samples: dict[Variable, NamedNode | BlankNode | Literal | Triple] = {
         Variable(p.name): to_term(p.type, p.default_text or _SAMPLES[p.type])
         for p in query.header.parameters
     }
     try:
-        result = checker.query(query.text, substitutions=samples)
+        result = checker.query(query.text, substitutions=dict(samples))
     except SyntaxError as exc:
         raise HeaderError(path, "query", f"does not parse: {exc}") from None
     except RuntimeError as exc:

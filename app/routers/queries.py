@@ -72,9 +72,7 @@ def list_queries(registry: QueryRegistry, renderer: HtmlRenderer, request: Reque
     if fmt.token == "csv":
         fmt = TABLE_FORMATS[0]
     body = [index_entry(query) for query in registry]
-    return Response(
-        dumps_json({"queries": body}), media_type=fmt.content_type, headers=_VARY
-    )
+    return Response(dumps_json({"queries": body}), media_type=fmt.content_type, headers=_VARY)
 
 
 def answer_query(
@@ -144,9 +142,7 @@ def _page_url(request: Request, offset: int | None, limit: int) -> str | None:
 def _links(request: Request, page: Page) -> PageLinks:
     previous = None
     if page.offset > 0 and page.limit is not None:
-        previous = str(
-            request.url.include_query_params(offset=max(page.offset - page.limit, 0))
-        )
+        previous = str(request.url.include_query_params(offset=max(page.offset - page.limit, 0)))
     return PageLinks(
         json=str(request.url.include_query_params(format="json")),
         csv=str(request.url.include_query_params(format="csv")),

@@ -109,7 +109,7 @@ def negotiate(kind: ResultKind, accept: str | None, format_token: str | None = N
     best: tuple[float, int, int] | None = None
     chosen: MediaFormat | None = None
     for order, candidate in enumerate(candidates):
-        match = _best_range(ranges, candidate.names)
+        match = _best_range(ranges, candidate)
         if match is None or match[0] <= 0:
             continue
         key = (match[0], -match[1], -order)
@@ -192,22 +192,21 @@ def openapi_content(kinds: Iterable[ResultKind]) -> dict[str, dict[str, object]]
     return {f.media_type: {"schema": {"type": "string"}} for f in FORMATS if f.kinds & wanted}
 
 
-def _best_range(ranges: tuple[MediaRange, ...], names: tuple[str, ...]) -> tuple[float, int] | None:
-    """(q, position) a format gets: per name, the most specific matching range decides; the
-    format takes its best name."""
-    best: tuple[float, int] | None = None
-    for name in names:
-        decisive: tuple[int, float, int] | None = None
-        for media_range in ranges:
-            level = media_range.specificity(name)
-            if level == 0:
-                continue
-            key = (level, media_range.q, -media_range.position)
-            if decisive is None or key > decisive:
-                decisive = key
-        if decisive is not None and (best is None or (decisive[1], decisive[2]) > best):
-            best = (decisive[1], decisive[2])
-    return None if best is None else (best[0], -best[1])
+def _best_range(ranges: tuple[MediaRange, ...], fmt: MediaFormat) -> tuple[float, int] | None:
+    """(q, position) a format gets from the most specific range naming it: its own media type
+    by any range, an alias only by an exact one (the answer is sent as the media type itself,
+    so `text/*` must not pick SPARQL XML through its `text/xml` alias)."""
+    decisive: tuple[int, float, int] | None = None
+    for media_range in ranges:
+        level = media_range.specificity(fmt.media_type)
+        if any(media_range.specificity(alias) == 3 for alias in fmt.aliases):
+            level = 3
+        if level == 0:
+            continue
+        key = (level, media_range.q, -media_range.position)
+        if decisive is None or key > decisive:
+            decisive = key
+    return None if decisive is None else (decisive[1], -decisive[2])
 
 
 def _quality(value: str) -> float:

@@ -97,9 +97,7 @@ def send(
         connection.endheaders(body)
         response = connection.getresponse()
         data = response.read()
-        return Answer(
-            response.status, {k.lower(): v for k, v in response.getheaders()}, data
-        )
+        return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, data)
     finally:
         connection.close()
 
@@ -132,9 +130,7 @@ def _body(entry: Entry, node: Node | None) -> Body | None:
 def _expected(entry: Entry, response: Node) -> Expected:
     graph = entry.graph
     assert isinstance(response, BNode)
-    statuses = tuple(
-        str(s).removeprefix(HTS) for s in graph.objects(response, MF.expectedStatus)
-    )
+    statuses = tuple(str(s).removeprefix(HTS) for s in graph.objects(response, MF.expectedStatus))
     fmt = graph.value(response, MF.expectedFormat)
     boolean = graph.value(response, MF.expectedBoolean)
     location = graph.value(response, MF.expectedLocation)
