@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from app import __version__
+from app.cli_ask import ask
 from app.cli_catalogue import drop, sources_command, stats
 from app.cli_export import export
 from app.cli_load import load, validate
@@ -37,37 +37,32 @@ def _version(value: bool) -> None:
 
 @cli.callback()
 def root(
-    ctx: typer.Context,
-    config: Annotated[
-        Path | None,
-        typer.Option(
-            "--config",
-            envvar="CDKG_CONFIG",
-            help="TOML or JSON file of settings (environment variables win over it).",
-            metavar="FILE",
-        ),
-    ] = None,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
     ] = False,
 ) -> None:
-    """A knowledge graph of classification decisions in the production of ML datasets."""
-    ctx.obj = {"config": config}
+    """A knowledge graph of classification decisions in the production of ML datasets.
+
+    Settings come from CDKG_* environment variables and the config file CDKG_CONFIG names.
+    """
 
 
 cli.command()(load)
 cli.command()(validate)
 cli.command()(query)
+cli.command()(ask)
 cli.command()(export)
 cli.command()(stats)
 cli.command("sources")(sources_command)
 cli.command()(drop)
 cli.command()(serve)
 
-# Token management is optional: registered when its module is part of this installation.
+# Tokens and canned queries are registered when their modules are part of this installation.
 if importlib.util.find_spec("app.cli_tokens") is not None:
     cli.add_typer(importlib.import_module("app.cli_tokens").token_app, name="token")
+if importlib.util.find_spec("app.cli_ask") is not None:
+    cli.command()(importlib.import_module("app.cli_ask").ask)
 
 
 def main() -> None:

@@ -15,7 +15,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn, ParamSpec, TypeVar
 
-import click
 import typer
 from rich.console import Console
 
@@ -74,15 +73,8 @@ def stderr() -> Console:
 
 
 def settings_for(store: Path | None) -> Settings:
-    """Settings from the environment and the config file given to `cdkg --config`."""
-    ctx = click.get_current_context(silent=True)
-    config: Path | None = None
-    while ctx is not None:
-        if isinstance(ctx.obj, dict) and isinstance(ctx.obj.get("config"), Path):
-            config = ctx.obj["config"]
-            break
-        ctx = ctx.parent
-    return load_settings(config, store=store)
+    """Settings from the environment and the config file CDKG_CONFIG names, with `--store`."""
+    return load_settings(store=store)
 
 
 @contextmanager

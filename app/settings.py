@@ -6,6 +6,7 @@ Nothing here runs at import time: callers build `Settings()` (or `load_settings(
 from __future__ import annotations
 
 import json
+import os
 import tomllib
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "CDKG_"
+CONFIG_ENV = "CDKG_CONFIG"
 
 
 class SettingsError(ValueError):
@@ -96,9 +98,12 @@ class Settings(BaseSettings):
 def load_settings(config_file: Path | None = None, **overrides: object) -> Settings:
     """Build settings from the environment, an optional TOML/JSON config file, and overrides.
 
+    The file is `config_file`, else the one the environment variable CDKG_CONFIG names, if any.
     Explicit overrides (for example CLI flags) win over the environment, which wins over the file.
     Raises SettingsError naming the setting and where its bad value came from.
     """
+    if config_file is None and os.environ.get(CONFIG_ENV):
+        config_file = Path(os.environ[CONFIG_ENV])
     values: dict[str, object] = {}
     if config_file is not None:
         values.update(_read_config_file(config_file))

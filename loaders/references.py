@@ -104,6 +104,11 @@ class ReferenceChecker:
         return not problems
 
     def _override(self, rec: Record, file: str, report: Report) -> bool:
+        problem = self._justification(rec)
+        if problem is not None:
+            line = rec.line_of("justified_by")
+            report(RecordError(file, problem, rec.label, "justified_by", line))
+            return False
         project_id = self.act_projects.get(rec.id)
         if project_id is None:  # the act itself was reported
             return True
@@ -124,6 +129,24 @@ class ReferenceChecker:
             )
         )
         return False
+
+    def _justification(self, rec: Record) -> str | None:
+        """What the override shape says: the justification type and justified_by agree."""
+        kind = str(rec.values["justification"])
+        source = rec.text("justified_by")
+        if source is None:
+            return None  # required unless `none`: the typed checks said so already
+        if kind == "none":
+            return f'"{source}" given, but justification is none; leave justified_by out'
+        found = self.index.resolve(("rules", "documents"), source)[0]
+        documents = self.index.records["documents"]
+        if kind == "rule" and found != "rules":
+            return f'justification is rule, so justified_by must be a rule id, not "{source}"'
+        if kind in ("document", "gold_set") and found != "documents":
+            return f'justification is {kind}, so justified_by must be a document id, not "{source}"'
+        if kind == "gold_set" and documents[source].values["type"] != "gold_set":
+            return f'justification is gold_set, but document "{source}" is not of type gold_set'
+        return None
 
     def _objection(self, rec: Record, file: str, report: Report) -> bool:
         target = str(rec.values["concerns"])

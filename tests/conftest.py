@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from app.main import create_app
 from app.settings import Settings
 from app.store.oxigraph_store import OxigraphStore
 
@@ -34,7 +35,5 @@ def memory_settings() -> Settings:
 @pytest.fixture
 def client(memory_settings: Settings) -> Iterator[TestClient]:
     """The real ASGI app over a fresh in-memory store (`client.app.state.store`), started."""
-    from app.main import create_app
-
     with TestClient(create_app(memory_settings)) as started:
         yield started

@@ -81,8 +81,11 @@ def tiny(tmp_path: Path) -> Path:
     return path
 
 
-def run(runner: CliRunner, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
-    result = runner.invoke(cli, list(args), input=stdin, env={"CDKG_STORE": "/nonexistent"})
+def run(
+    runner: CliRunner, *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> tuple[int, str, str]:
+    environment = {"CDKG_STORE": "/nonexistent", "CDKG_CONFIG": "", **(env or {})}
+    result = runner.invoke(cli, list(args), input=stdin, env=environment)
     # The bytes, not `result.stdout`, which turns CRLF (SPARQL CSV) into LF.
     out, err = result.stdout_bytes.decode(), result.stderr_bytes.decode()
     assert "Traceback" not in out + err
@@ -363,10 +366,21 @@ def test_load_of_a_missing_path(runner: CliRunner, tmp_path: Path) -> None:
     assert "nowhere: no such file or folder" in err
 
 
-# help, and the real command
+# settings, help, and the real command
 
 
-COMMANDS = ["load", "validate", "query", "export", "stats", "sources", "drop", "serve"]
+def test_a_bad_config_file_is_one_line(runner: CliRunner, tiny: Path, tmp_path: Path) -> None:
+    config = tmp_path / "cdkg.toml"
+    config.write_text('row_limit = "many"\n')
+    code, out, err = run(runner, "stats", "--store", str(tiny), env={"CDKG_CONFIG": str(config)})
+    assert (code, out) == (1, "")
+    assert err == (
+        f"error: bad settings from {config} or the command line: CDKG_ROW_LIMIT: Input should "
+        "be a valid integer, unable to parse string as an integer (got 'many')\n"
+    )
+
+
+COMMANDS = ["load", "validate", "query", "export", "stats", "sources", "drop", "serve", "ask"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -23,10 +23,10 @@ from app.store import CATALOGUE_GRAPH, AccessLevel
 from app.store.catalogue import visible_graphs
 from app.store.oxigraph_store import OxigraphStore
 
-ACTS = 10_000
+ACTS = 8_000
 CDKG = str(Path(sys.executable).with_name("cdkg"))
 # Fractions of a full load's duration after which the load is killed.
-KILL_POINTS = (0.1, 0.3, 0.5, 0.7, 0.85, 0.95)
+KILL_POINTS = (0.1, 0.35, 0.6, 0.8, 0.95)
 
 
 def write_study(folder: Path, title: str) -> None:
@@ -104,23 +104,26 @@ def view(path: Path) -> View:
     store = OxigraphStore.open_read_only(path)
     try:
         graphs = visible_graphs(store, AccessLevel.CONFIDENTIAL)
-        digest = hashlib.sha256()
-        for graph in graphs:
-            dumped = io.BytesIO()
-            store.dump(dumped, RdfFormat.N_TRIPLES, graph=graph)
-            digest.update(graph.encode() + b"\n")
-            for line in sorted(dumped.getvalue().splitlines()):
-                digest.update(line + b"\n")
         dumped = io.BytesIO()
-        store.dump(dumped, RdfFormat.N_TRIPLES, graph=CATALOGUE_GRAPH)
-        return View(
-            frozenset(dumped.getvalue().decode().splitlines()),
-            digest.hexdigest(),
-            frozenset(graphs),
-            frozenset(store.graph_names()),
-        )
+        store.dump(dumped, RdfFormat.N_QUADS)
+        names = store.graph_names()
     finally:
         store.close()
+    wanted = {f"<{g}>".encode() for g in graphs}
+    catalogue = f"<{CATALOGUE_GRAPH}>".encode()
+    data, listed = [], []
+    for line in dumped.getvalue().splitlines():
+        graph = line.rsplit(b" ", 2)[-2]
+        if graph in wanted:
+            data.append(line)
+        elif graph == catalogue:
+            listed.append(line.decode())
+    return View(
+        frozenset(listed),
+        hashlib.sha256(b"\n".join(sorted(data))).hexdigest(),
+        frozenset(graphs),
+        frozenset(names),
+    )
 
 
 def load(study: Path, store: Path) -> subprocess.Popen[bytes]:

@@ -54,6 +54,15 @@ def test_environment_wins_over_file_and_options_win_over_both(
     assert (settings.row_limit, settings.port, settings.host) == (7, 9100, "127.0.0.2")
 
 
+def test_config_file_named_by_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "cdkg.toml"
+    config.write_text("row_limit = 3\n")
+    monkeypatch.setenv("CDKG_CONFIG", str(config))
+    assert load_settings().row_limit == 3
+
+
 def test_json_config_file_at_top_level(tmp_path: Path) -> None:
     config = tmp_path / "cdkg.json"
     config.write_text(json.dumps({"query_timeout_s": 2.5}))

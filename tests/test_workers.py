@@ -25,6 +25,7 @@ from app.sparql.execution import (
 )
 from app.sparql.workers import (
     InProcessExecutor,
+    QueryFailed,
     Spool,
     WorkerExecutor,
     WorkerLost,
@@ -220,6 +221,18 @@ def test_syntax_error_names_the_position(workers: WorkerExecutor) -> None:
     ]
 
 
+def test_evaluation_error_is_reported_and_the_worker_stays(workers: WorkerExecutor) -> None:
+    pids = workers.worker_pids()
+    with pytest.raises(QueryFailed, match=r"custom function <http://example\.org/f>"):
+        workers.run_query(_job("SELECT (<http://example.org/f>(1) AS ?x) WHERE {}"))
+    assert workers.worker_pids() == pids
+
+
+def test_update_evaluation_error(workers: WorkerExecutor) -> None:
+    with pytest.raises(QueryFailed, match="does not exist"):
+        workers.run_update(UpdateJob("DROP GRAPH <http://example.org/none>"))
+
+
 def test_large_result_spans_many_frames(
     workers: WorkerExecutor, in_process: InProcessExecutor
 ) -> None:
@@ -399,6 +412,13 @@ def test_spool_moves_to_a_file_past_its_memory_share() -> None:
         spool.write(part)
     assert spool.size == 15
     assert b"".join(spool.chunks()) == b"abcdefghijklmno"
+
+
+def test_spool_file_is_closed_when_its_chunks_are_dropped_unread() -> None:
+    spool = Spool(memory_bytes=4)
+    spool.write(b"more than four bytes")
+    chunks = spool.chunks()
+    del chunks  # with warnings as errors, an unclosed file would fail this test
 
 
 def test_spool_in_memory() -> None:

@@ -45,8 +45,19 @@ class HeaderError(ValueError):
 Scalar = str | int | bool
 
 
+class _HeaderLoader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as written: `2024-13-01` is then a bad date value, reported
+    on its parameter, not a YAML error."""
+
+
+_HeaderLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _scalar_text(value: object) -> object:
-    """YAML reads `2024-01-01` as a date and `true` as a bool; parameters compare as text."""
+    """YAML reads `true` as a bool and `2` as an int; parameter values compare as text."""
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
@@ -129,14 +140,15 @@ class QueryHeader(BaseModel):
     tags: tuple[str, ...] = ()
     example: str = Field(min_length=1, description="An example call: /queries/<name>?...")
 
-    @model_validator(mode="after")
-    def _unique_names(self) -> QueryHeader:
+    @field_validator("parameters")
+    @classmethod
+    def _unique_names(cls, specs: tuple[ParameterSpec, ...]) -> tuple[ParameterSpec, ...]:
         seen: set[str] = set()
-        for spec in self.parameters:
+        for spec in specs:
             if spec.name in seen:
                 raise ValueError(f"parameter {spec.name!r} is declared twice")
             seen.add(spec.name)
-        return self
+        return specs
 
 
 def _raw(value: Scalar) -> str:
@@ -162,12 +174,14 @@ def parse_header(path: Path, text: str) -> QueryHeader:
     if count == 0:
         raise HeaderError(path, "header", f"the file must start with '{HEADER_PREFIX}' YAML lines")
     try:
-        data = yaml.safe_load(source)
+        data = yaml.load(source, Loader=_HeaderLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (header line {mark.line + 1})" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise HeaderError(path, "header", f"not valid YAML{where}: {problem}") from None
+    except ValueError as exc:  # a scalar YAML could not convert
+        raise HeaderError(path, "header", f"not valid YAML: {exc}") from None
     if not isinstance(data, dict):
         raise HeaderError(path, "header", "must be a YAML mapping (title:, description:, ...)")
     try:

@@ -14,17 +14,9 @@ from pyoxigraph import NamedNode
 
 from app.canned.params import Binding
 from app.canned.registry import CannedQuery, QueryRegistry
-from app.canned.results import Cell, Page, plain
+from app.canned.results import Cell, Page, display
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "queries"
-
-# Shown in compact form in tables; the full IRI stays the link target.
-_SHORT = {
-    "https://w3id.org/cdkg/ontology#": "cdo:",
-    "http://www.w3.org/2004/02/skos/core#": "skos:",
-    "http://www.w3.org/ns/org#": "org:",
-    "https://w3id.org/dpv#": "dpv:",
-}
 
 
 @dataclass(frozen=True)
@@ -42,20 +34,10 @@ class PageLinks:
 
 
 def html_cell(cell: Cell) -> HtmlCell:
-    if isinstance(cell, NamedNode):
-        iri = cell.value
-        text = next(
-            (short + iri[len(full) :] for full, short in _SHORT.items() if iri.startswith(full)),
-            iri,
-        )
-        href = iri if iri.startswith(("http://", "https://")) else None
-        return HtmlCell(text, href)
-    value = plain(cell)
-    if value is None:
-        return HtmlCell("")
-    if isinstance(value, bool):
-        return HtmlCell("yes" if value else "no")
-    return HtmlCell(str(value))
+    text = display(cell)
+    if isinstance(cell, NamedNode) and cell.value.startswith(("http://", "https://")):
+        return HtmlCell(text, cell.value)
+    return HtmlCell(text)
 
 
 class HtmlRenderer:

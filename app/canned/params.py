@@ -35,7 +35,7 @@ PREFIXES = {
 }
 
 EXPECTED = {
-    "iri": "an absolute IRI such as https://w3id.org/cdkg/demo/person/P07 (or cdo:Name)",
+    "iri": "an absolute IRI, e.g. https://w3id.org/cdkg/demo/person/P07 or cdo:EmailMedium",
     "string": "a text",
     "date": "a date written YYYY-MM-DD",
     "integer": "a whole number",

@@ -41,6 +41,13 @@ _INTEGERS = {
     )
 }
 _NUMBERS = {XSD + "decimal", XSD + "double", XSD + "float"}
+# Shown in compact form in tables; links keep the full IRI.
+_SHORT = {
+    "https://w3id.org/cdkg/ontology#": "cdo:",
+    "http://www.w3.org/2004/02/skos/core#": "skos:",
+    "http://www.w3.org/ns/org#": "org:",
+    "https://w3id.org/dpv#": "dpv:",
+}
 _BOOLEAN = XSD + "boolean"
 
 
@@ -121,3 +128,19 @@ def plain(cell: Cell) -> Plain:
             return cell.value in ("true", "1")
         return cell.value
     return str(cell)
+
+
+def display(cell: Cell) -> str:
+    """A cell as text for people: vocabulary IRIs prefixed, booleans as yes/no."""
+    if isinstance(cell, NamedNode):
+        iri = cell.value
+        for full, short in _SHORT.items():
+            if iri.startswith(full) and iri != full:
+                return short + iri[len(full) :]
+        return iri
+    value = plain(cell)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)

@@ -84,9 +84,9 @@ def run_job(store: Store, job: QueryJob, sink: FrameSink) -> bytes:
     except UnsupportedMediaType as exc:
         sink.drop()
         return encode_failure(UNSUPPORTED, str(exc))
-    except (OSError, ValueError) as exc:
-        # Evaluation errors pyoxigraph reports (a failing store read, a bad IRI built at run
-        # time): the server answers with the message rather than a dead worker.
+    except (RuntimeError, OSError, ValueError) as exc:
+        # Evaluation errors pyoxigraph reports (an unknown function, a failing store read):
+        # the server answers with the message rather than a dead worker.
         sink.drop()
         return encode_failure(FAILED, str(exc))
     return encode_end(Outcome(written.kind, written.media_type, written.truncated))

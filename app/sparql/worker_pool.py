@@ -90,7 +90,13 @@ def spawn_worker(store_path: Path) -> WorkerProcess:
         p for p in (str(_PACKAGE_ROOT), env.get("PYTHONPATH", "")) if p
     )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "app.sparql.worker_main", str(store_path), str(os.getpid())],
+        [
+            sys.executable,
+            "-m",
+            "app.sparql.worker_main",
+            str(store_path.resolve()),
+            str(os.getpid()),
+        ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         env=env,

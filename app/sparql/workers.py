@@ -17,6 +17,7 @@ from __future__ import annotations
 import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -91,24 +92,37 @@ class Spool:
         return None
 
     def chunks(self) -> Iterator[bytes]:
-        """The bytes, in order; the spool is released once they have been read or dropped."""
+        """The bytes, in order, once; the spool's file is closed when they have been read or
+        when the iterator is dropped unread."""
         if self._file is None:
             parts, self._parts = self._parts, []
-            if parts:
-                yield b"".join(parts)
-            return
-        file = self._file
-        try:
-            file.seek(0)
-            while chunk := file.read(_CHUNK_BYTES):
-                yield chunk
-        finally:
-            file.close()
+            return iter([b"".join(parts)] if parts else [])
+        file, self._file = self._file, None
+        return _FileChunks(file)
 
     def close(self) -> None:
         self._parts = []
         if self._file is not None:
             self._file.close()
+
+
+class _FileChunks:
+    """Reads a spool file back in chunks; closes it at the end, or when garbage-collected."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        file.seek(0)
+        self._file = file
+        self._close = weakref.finalize(self, file.close)
+
+    def __iter__(self) -> _FileChunks:
+        return self
+
+    def __next__(self) -> bytes:
+        chunk = self._file.read(_CHUNK_BYTES) if self._close.alive else b""
+        if not chunk:
+            self._close()
+            raise StopIteration
+        return chunk
 
 
 class WorkerExecutor:
@@ -150,8 +164,8 @@ class WorkerExecutor:
             spool.close()
             self._pool.replace(worker)
             raise WorkerLost(
-                "the query worker stopped unexpectedly (the query may need more memory "
-                "than the server allows); it has been replaced, try again"
+                "the query worker stopped unexpectedly while running this query (it crashed "
+                "or ran out of memory); it has been replaced"
             ) from None
         except QueryError:
             spool.close()
@@ -172,6 +186,8 @@ class WorkerExecutor:
                 self._store.update(job.update, base_iri=job.base_iri)
             except SyntaxError as exc:
                 raise QuerySyntaxError(str(exc)) from None
+            except (RuntimeError, OSError) as exc:
+                raise QueryFailed(str(exc)) from None
             finally:
                 self._local_writes += 1
 
@@ -246,7 +262,7 @@ class InProcessExecutor:
         except UnsupportedMediaType as exc:
             spool.close()
             raise QueryRefused(str(exc)) from None
-        except (OSError, ValueError) as exc:
+        except (RuntimeError, OSError, ValueError) as exc:
             spool.close()
             raise QueryFailed(str(exc)) from None
         return QueryOutput(written.kind, written.media_type, spool.chunks(), written.truncated)
@@ -257,6 +273,8 @@ class InProcessExecutor:
                 self._store.update(job.update, base_iri=job.base_iri)
             except SyntaxError as exc:
                 raise QuerySyntaxError(str(exc)) from None
+            except (RuntimeError, OSError) as exc:
+                raise QueryFailed(str(exc)) from None
 
     def close(self) -> None:
         return None

@@ -4,6 +4,10 @@ Readers only ever query graphs the catalogue lists, so a load can bulk-write fre
 not transactional) where nobody looks, then switch the catalogue to them in one small SPARQL
 update. A crash before the switch leaves the old catalogue, hence every reader's view, intact;
 the graphs it left behind are collected by the next write. Terms and shapes: docs/model.md.
+
+The old graphs are dropped right after the switch, so a reader in the same process that read
+the graph list just before it may query graphs that are gone by then (an empty answer, never a
+mixed one); comparing `generation()` before and after its query tells it to ask again.
 """
 
 from __future__ import annotations
