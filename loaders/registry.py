@@ -116,6 +116,7 @@ def _register_tables(
     progress: Callable[[int, int | None], None],
 ) -> None:
     done = 0
+    repeated: list[Record] = []  # ids met before in a CSV table: located after the pass
     for table in files.tables:
         key = table.kind.key
         levels = index.levels[key]
@@ -127,8 +128,10 @@ def _register_tables(
         for rec in table.records(errors.add):
             if rec.id in levels:
                 first = in_files.get(rec.id)
-                where = f"at {_at(files, first)}" if first else "earlier in this study"
-                errors.add(_duplicate(files, rec, where))
+                if first is None:
+                    repeated.append(rec)
+                else:
+                    errors.add(_duplicate(files, rec, f"at {_at(files, first)}"))
                 continue
             access = rec.values.get("access")
             level = LEVEL_OF[access] if isinstance(access, str) else default
@@ -144,7 +147,24 @@ def _register_tables(
                 progress(done, None)
             if errors.full:
                 return
+    if repeated:
+        _report_repeated(files, repeated, errors)
     progress(done, done)
+
+
+def _report_repeated(files: StudyFiles, repeated: list[Record], errors: ErrorList) -> None:
+    """Name where each repeated CSV id was first defined; one more pass, only when needed."""
+    wanted = {(rec.kind.key, rec.id) for rec in repeated}
+    first: dict[tuple[str, str], str] = {}
+    for table in files.tables:
+        if all(kind != table.kind.key for kind, _ in wanted):
+            continue
+        for rec in table.records(lambda _error: None):
+            key = (rec.kind.key, rec.id)
+            if key in wanted and key not in first:
+                first[key] = f"at {table.source.display}:{rec.line}"
+    for rec in repeated:
+        errors.add(_duplicate(files, rec, first.get((rec.kind.key, rec.id), "earlier")))
 
 
 def _check_agents(files: StudyFiles, index: StudyIndex, errors: ErrorList) -> None:
