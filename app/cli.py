@@ -16,6 +16,7 @@ from app.cli_ask import ask
 from app.cli_catalogue import drop, sources_command, stats
 from app.cli_export import export
 from app.cli_load import load, validate
+from app.cli_publish import publish
 from app.cli_query import query
 from app.cli_serve import serve
 
@@ -57,6 +58,7 @@ cli.command()(stats)
 cli.command("sources")(sources_command)
 cli.command()(drop)
 cli.command()(serve)
+cli.command()(publish)
 
 # Tokens and canned queries are registered when their modules are part of this installation.
 if importlib.util.find_spec("app.cli_tokens") is not None:

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from app import __version__
 from app.errors import install_error_handlers
 from app.middleware import install_middleware
-from app.routers import graph_store, health, sparql
+from app.routers import dumps, graph_store, health, ontology, resources, sparql, void
 from app.settings import Settings
 from app.sparql.workers import create_executor
 from app.store.oxigraph_store import open_store
@@ -55,4 +55,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(health.router)
     app.include_router(sparql.router)
     app.include_router(graph_store.router)
+    app.include_router(resources.router)
+    app.include_router(ontology.router)
+    app.include_router(void.router)
+    app.include_router(dumps.router)
     return app

@@ -192,7 +192,7 @@ def _start_all(
 def _latencies(query: Query, servers: dict[str, Server], opt: Options) -> dict[str, Any]:
     row: dict[str, Any] = {"name": query.name, "title": query.title, "point": query.point}
     row["median_ms"], row["samples"], row["rows"], row["errors"] = {}, {}, {}, {}
-    for name, server in servers.items():
+    for name, server in _in_order(servers):
         median, samples, rows, error = _latency(server, query.text, opt)
         row["median_ms"][name], row["samples"][name] = median, samples
         row["rows"][name] = rows
@@ -201,6 +201,10 @@ def _latencies(query: Query, servers: dict[str, Server], opt: Options) -> dict[s
         shown = f"{median:.2f} ms" if median is not None else error
         print(f"  {query.name:<10} {name:<16} {shown} ({samples} requests, {rows} rows)")
     return row
+
+
+def _in_order(servers: dict[str, Server]) -> list[tuple[str, Server]]:
+    return [(name, servers[name]) for name in SERVERS if name in servers]
 
 
 def _latency(
@@ -241,18 +245,22 @@ def _median(times: list[float]) -> float | None:
 
 def _throughputs(chosen: list[Query], servers: dict[str, Server], opt: Options) -> Any:
     wrk = ensure_wrk() if opt.use_wrk else None
-    tool = "wrk" if wrk else "python"
+    if wrk:
+        tool = "wrk"
+    elif opt.use_wrk:
+        tool = "wrk could not be installed, so figures are lower bounds"
+    else:
+        tool = "wrk not asked for"
     rows = []
     for query in chosen:
         row: dict[str, Any] = {"name": query.name, "tool": tool, "rps": {}, "failed": {}}
-        for name, server in servers.items():
+        for name, server in _in_order(servers):
             headers = {**server.headers, "Accept": SPARQL_JSON}
             args = (server.endpoint, query.text, headers, opt.throughput_s)
             load = wrk_load(wrk, *args) if wrk else python_load(*args)
             row["rps"][name], row["failed"][name] = load.rps, load.failed
             print(
-                f"  {query.name:<10} {name:<16} {load.rps:,.0f} req/s ({tool}, "
-                f"{load.failed} failed)",
+                f"  {query.name:<10} {name:<16} {load.rps:,.0f} req/s, {load.failed} failed",
                 flush=True,
             )
         rows.append(row)

@@ -230,23 +230,24 @@ class CsvTable:
                 ident = cells[id_pos].strip()
                 label = f"{kind.key} {ident}" if ident else f"{kind.key} #{number}"
                 values: dict[str, Value] = {}
-                bad = False
+                failed: list[str] = []
                 for position, name, convert in plan:
                     cell = cells[position].strip()
                     if cell:
                         try:
                             values[name] = convert(cell)
                         except CellError as exc:
-                            bad = True
+                            failed.append(name)
                             errors(RecordError(file, str(exc), label, name, line))
+                bad = bool(failed)
                 for name in required:
-                    if name not in values:
+                    if name not in values and name not in failed:
                         bad = True
                         errors(RecordError(file, "required field is missing", label, name, line))
                 for cond in conditionals:
                     if cond.field in values and cond.holds(values[cond.field]):
                         for name in cond.requires:
-                            if name not in values:
+                            if name not in values and name not in failed:
                                 bad = True
                                 errors(
                                     RecordError(file, f"required {cond.text}", label, name, line)

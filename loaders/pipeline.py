@@ -98,7 +98,9 @@ def prepare(
     errors.raise_if_any()
     if not shapes.is_file():
         errors.add(RecordError(str(shapes), "the SHACL shapes file is missing"))
-        errors.raise_if_any()
+    if not qc_dir.is_dir():
+        errors.add(RecordError(str(qc_dir), "the folder of qc queries is missing"))
+    errors.raise_if_any()
     return _map_and_validate(files, study, base, index, errors, report, shapes, qc_dir)
 
 

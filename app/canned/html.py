@@ -14,7 +14,7 @@ from pyoxigraph import NamedNode
 
 from app.canned.params import Binding
 from app.canned.registry import CannedQuery, QueryRegistry
-from app.canned.results import Cell, Page, display
+from app.canned.results import Cell, Page, compact_iri, display
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "queries"
 
@@ -50,6 +50,7 @@ class HtmlRenderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self._env.filters["compact"] = compact_iri
 
     def index(self, registry: QueryRegistry) -> str:
         return self._env.get_template("index.html").render(queries=list(registry))

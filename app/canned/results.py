@@ -133,14 +133,18 @@ def plain(cell: Cell) -> Plain:
 def display(cell: Cell) -> str:
     """A cell as text for people: vocabulary IRIs prefixed, booleans as yes/no."""
     if isinstance(cell, NamedNode):
-        iri = cell.value
-        for full, short in _SHORT.items():
-            if iri.startswith(full) and iri != full:
-                return short + iri[len(full) :]
-        return iri
+        return compact_iri(cell.value)
     value = plain(cell)
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
+
+
+def compact_iri(iri: str) -> str:
+    """`cdo:EmailMedium` for a vocabulary IRI; other IRIs unchanged."""
+    for full, short in _SHORT.items():
+        if iri.startswith(full) and iri != full:
+            return short + iri[len(full) :]
+    return iri

@@ -88,7 +88,9 @@ def rdf_bytes(triples: list[Triple], token: str) -> bytes:
     if fmt is None:
         raise ValueError(f"not an RDF format: {token}")
     used = {p: ns for p, ns in PREFIXES.items() if _uses(triples, ns)}
-    return serialize(triples, format=fmt, prefixes=used) or b""
+    # Sorted, so that Turtle groups each subject's statements and equal data reads the same.
+    ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    return serialize(ordered, format=fmt, prefixes=used) or b""
 
 
 def _uses(triples: list[Triple], namespace: str) -> bool:

@@ -47,6 +47,20 @@ PARENT_PREDICATES: tuple[str, ...] = (
     ORG + "organization",
 )
 _CRUMB_DEPTH = 3
+_LEADING = (
+    DCTERMS + "description",
+    SKOS + "definition",
+    CDO + "text",
+    CDO + "ruleText",
+    CDO + "rationale",
+    CDO + "reason",
+    "http://www.w3.org/2000/01/rdf-schema#comment",
+    DCTERMS + "date",
+)
+# Datatypes every reader recognises from the value itself: no hint after them.
+_PLAIN_DATATYPES = frozenset(
+    XSD + name for name in ("string", "date", "dateTime", "integer", "decimal", "boolean")
+)
 # Shown in the page's heading and summary rather than the table of properties.
 _HEADLINE = (*LABEL_PREDICATES, DCTERMS + "identifier", RDF_TYPE)
 
@@ -227,8 +241,16 @@ def _property(
 
 
 def _ordered_predicates(predicates: Iterable[str]) -> list[str]:
+    """What a reader looks at first (text, then date), then the ontology's own terms, then
+    the rest, each group alphabetical."""
     seen = dict.fromkeys(predicates)
-    return sorted(seen, key=lambda p: (not p.startswith(CDO), local_name(p).lower()))
+
+    def key(predicate: str) -> tuple[int, str]:
+        if predicate in _LEADING:
+            return (_LEADING.index(predicate) - len(_LEADING), "")
+        return (0 if predicate.startswith(CDO) else 1, local_name(predicate).lower())
+
+    return sorted(seen, key=key)
 
 
 def _is_term(iri: str, vocabulary: Vocabulary) -> bool:
@@ -239,7 +261,7 @@ def _literal_hint(value: Literal) -> str | None:
     if value.language:
         return value.language
     datatype = value.datatype.value if value.datatype is not None else None
-    if datatype in (None, XSD + "string"):
+    if datatype is None or datatype in _PLAIN_DATATYPES:
         return None
     return curie(datatype)
 

@@ -42,7 +42,7 @@ class LinkedData:
         self.renderer = Renderer()
         self._vocabulary: Vocabulary | None = None
         self._lock = threading.Lock()
-        self._cache: dict[tuple[object, ...], tuple[int, object]] = {}
+        self._cache: dict[tuple[object, ...], tuple[object, object]] = {}
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -58,8 +58,9 @@ class LinkedData:
         )
         return Reader(store, level, current, graphs, iris, self.vocabulary)
 
-    def cached(self, key: tuple[object, ...], current: int, build: Callable[[], T]) -> T:
-        """`build()`'s result, kept until the generation moves on from `current`."""
+    def cached(self, key: tuple[object, ...], current: object, build: Callable[[], T]) -> T:
+        """`build()`'s result, kept until the generation (or whatever version `current`
+        names) moves on."""
         with self._lock:
             hit = self._cache.get(key)
         if hit is not None and hit[0] == current:

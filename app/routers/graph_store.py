@@ -59,18 +59,22 @@ _PATH_PARAMETER = {
     "schema": {"type": "string"},
 }
 _READ: dict[str, Any] = {
+    "response_class": Response,
     "responses": graph_store_read_responses(),
     "openapi_extra": {"parameters": GRAPH_STORE_PARAMETERS},
 }
 _WRITE: dict[str, Any] = {
+    "response_class": Response,
     "responses": graph_store_write_responses(),
     "openapi_extra": {"parameters": GRAPH_STORE_PARAMETERS, "requestBody": GRAPH_STORE_BODY},
 }
 _READ_DIRECT: dict[str, Any] = {
+    "response_class": Response,
     "responses": graph_store_read_responses(),
     "openapi_extra": {"parameters": [_PATH_PARAMETER, GRAPH_STORE_PARAMETERS[-1]]},
 }
 _WRITE_DIRECT: dict[str, Any] = {
+    "response_class": Response,
     "responses": graph_store_write_responses(),
     "openapi_extra": {"parameters": [_PATH_PARAMETER], "requestBody": GRAPH_STORE_BODY},
 }
@@ -102,7 +106,9 @@ async def read_graph(
     executor: ExecutorDep,
 ) -> Response:
     graph = _required(_named(request, settings))
-    media = negotiate("graph", request.headers.get("accept"), request.query_params.get("format"))
+    media = negotiate(
+        "graph", request.headers.get("accept"), request.query_params.getlist("format")
+    )
     allowed = _readable(graph, viewer, store)
     if not may_read(graph, allowed) or not exists(store, graph):
         raise GraphNotFound(f"no {graph} here")

@@ -15,7 +15,13 @@ from fastapi.responses import RedirectResponse
 
 from app.deps import SettingsDep, StoreDep
 from app.errors import ApiError, NotFound
-from app.linkeddata.documents import description_of, home_html, kind_html, resource_html, resource_rdf
+from app.linkeddata.documents import (
+    description_of,
+    home_html,
+    kind_html,
+    resource_html,
+    resource_rdf,
+)
 from app.linkeddata.formats import HTML, by_token, choose
 from app.linkeddata.iris import ID_ROOT, split_suffix
 from app.linkeddata.links import Linker
@@ -33,7 +39,6 @@ router = APIRouter(tags=["linked data"])
 
 ViewerDep = Annotated[Viewer, Depends(get_viewer)]
 LinkedDataDep = Annotated[LinkedData, Depends(get_linked_data)]
-_GET = ["GET", "HEAD"]
 _DOCUMENT_RESPONSES: dict[int | str, dict[str, object]] = {
     200: {
         "description": "The resource as HTML, Turtle, JSON-LD, N-Triples or RDF/XML",
@@ -51,9 +56,9 @@ _DOCUMENT_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
-@router.api_route(
+@router.head(f"/{ID_ROOT}/", include_in_schema=False)
+@router.get(
     f"/{ID_ROOT}/",
-    methods=_GET,
     summary="The studies published here",
     response_class=Response,
     responses={200: {"content": {"text/html": {}}}},
@@ -69,9 +74,9 @@ def studies(request: Request, store: StoreDep, viewer: ViewerDep, ld: LinkedData
     return conditional_response(request, body, HTML.content_type, headers)
 
 
-@router.api_route(
+@router.head(f"/{ID_ROOT}/{{study}}/", include_in_schema=False)
+@router.get(
     f"/{ID_ROOT}/{{study}}/",
-    methods=_GET,
     summary="A study's folder: redirects to the study's own page",
     response_class=Response,
     status_code=303,
@@ -87,9 +92,9 @@ def study_folder(
     return RedirectResponse(target or "/", status_code=303)
 
 
-@router.api_route(
+@router.head(f"/{ID_ROOT}/{{study}}/{{rest:path}}", include_in_schema=False)
+@router.get(
     f"/{ID_ROOT}/{{study}}/{{rest:path}}",
-    methods=_GET,
     summary="A minted IRI, or the listing of one kind of record",
     description=(
         "The resource `{base}{rest}` of the study, by content negotiation (`Accept`, or "
@@ -125,7 +130,9 @@ def resource(
             here = f"{ID_ROOT}/{study}/{plain}"
     if description is None:
         if "/" not in rest and token is None:
-            listing = kind_html(ld, reader, found, rest, _page(page), _linker(request, reader, here))
+            listing = kind_html(
+                ld, reader, found, rest, _page(page), _linker(request, reader, here)
+            )
             if listing is not None:
                 headers = {"Vary": "Authorization", **_version(store, viewer, "html")}
                 return conditional_response(request, listing, HTML.content_type, headers)
@@ -198,7 +205,9 @@ def _version(store: StoreDep, viewer: Viewer, variant: str) -> dict[str, str]:
 
 
 def _alternate_links(linker: Linker, iri: str) -> str:
-    links = [f'<{href}>; rel="alternate"; type="{media}"' for _l, media, href in linker.alternates(iri)]
+    links = [
+        f'<{href}>; rel="alternate"; type="{media}"' for _l, media, href in linker.alternates(iri)
+    ]
     page = linker.resource_path(iri, "html")
     if page is not None:
         links.insert(0, f'<{linker.to(page)}>; rel="alternate"; type="text/html"')

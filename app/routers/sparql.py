@@ -61,6 +61,7 @@ ExecutorDep = Annotated[QueryExecutor, Depends(current_executor)]
         "SPARQL 1.1 Service Description of this endpoint, as RDF."
     ),
     responses=query_responses(),
+    response_class=Response,
     openapi_extra={"parameters": SPARQL_GET_PARAMETERS},
 )
 async def sparql_get(
@@ -86,6 +87,7 @@ async def sparql_get(
         "SPARQL 1.1 Protocol §2.1.2, §2.1.3, §2.2."
     ),
     responses={**query_responses(), **update_responses()},
+    response_class=Response,
     openapi_extra={"parameters": SPARQL_GET_PARAMETERS, "requestBody": SPARQL_POST_BODY},
 )
 async def sparql_post(
@@ -119,7 +121,7 @@ async def _query(
         operation,
         restrict=restriction_for(viewer, store),
         accept=request.headers.get("accept"),
-        format_token=request.query_params.get("format"),
+        formats=request.query_params.getlist("format"),
         base_iri=endpoint_url(request, settings.public_base_url),
         row_limit=settings.row_limit if viewer.role == "anonymous" else None,
     )
@@ -140,7 +142,9 @@ def stream(output: QueryOutput) -> StreamingResponse:
 def _service_description(
     request: Request, store: GraphStore, viewer: Viewer, public_base_url: str | None
 ) -> Response:
-    media = negotiate("graph", request.headers.get("accept"), request.query_params.get("format"))
+    media = negotiate(
+        "graph", request.headers.get("accept"), request.query_params.getlist("format")
+    )
     graphs = store.graph_names() if viewer.is_owner else list(readable_graphs(viewer, store))
     triples = describe(
         endpoint_url(request, public_base_url),

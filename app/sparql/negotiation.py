@@ -8,7 +8,7 @@ Uploads find their parser here too (`rdf_format_for`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from pyoxigraph import RdfFormat
@@ -24,6 +24,14 @@ class MediaFormat:
     aliases: tuple[str, ...]
     kinds: frozenset[ResultKind]
     label: str
+    # Its name in the W3C format registry (used by the service description).
+    iri: str = ""
+    # Other words clients put in `format=` for it (SPARQLWrapper sends `format=turtle`).
+    synonyms: tuple[str, ...] = ()
+
+    def named_by(self, word: str) -> bool:
+        """Whether a `format=` value names this format: its token, a synonym, a media type."""
+        return word == self.token or word in self.synonyms or word in self.names
 
     @property
     def content_type(self) -> str:
@@ -42,9 +50,15 @@ _SOLUTIONS: frozenset[ResultKind] = frozenset({"solutions"})
 _GRAPH: frozenset[ResultKind] = frozenset({"graph"})
 
 # Server preference order within a kind: the first one is the default.
+_REGISTRY = "http://www.w3.org/ns/formats/"
 FORMATS: tuple[MediaFormat, ...] = (
     MediaFormat(
-        "json", "application/sparql-results+json", ("application/json",), _RESULTS, "SPARQL JSON"
+        "json",
+        "application/sparql-results+json",
+        ("application/json",),
+        _RESULTS,
+        "SPARQL JSON",
+        _REGISTRY + "SPARQL_Results_JSON",
     ),
     MediaFormat(
         "xml",
@@ -52,16 +66,56 @@ FORMATS: tuple[MediaFormat, ...] = (
         ("application/xml", "text/xml"),
         _RESULTS,
         "SPARQL XML",
+        _REGISTRY + "SPARQL_Results_XML",
     ),
-    MediaFormat("csv", "text/csv", (), _SOLUTIONS, "SPARQL CSV"),
-    MediaFormat("tsv", "text/tab-separated-values", (), _SOLUTIONS, "SPARQL TSV"),
-    MediaFormat("ttl", "text/turtle", ("application/x-turtle",), _GRAPH, "Turtle"),
-    MediaFormat("nt", "application/n-triples", ("text/plain",), _GRAPH, "N-Triples"),
-    MediaFormat("nq", "application/n-quads", ("text/x-nquads",), _GRAPH, "N-Quads"),
-    MediaFormat("trig", "application/trig", (), _GRAPH, "TriG"),
-    MediaFormat("jsonld", "application/ld+json", ("application/json",), _GRAPH, "JSON-LD"),
+    MediaFormat("csv", "text/csv", (), _SOLUTIONS, "SPARQL CSV", _REGISTRY + "SPARQL_Results_CSV"),
     MediaFormat(
-        "rdfxml", "application/rdf+xml", ("application/xml", "text/xml"), _GRAPH, "RDF/XML"
+        "tsv",
+        "text/tab-separated-values",
+        (),
+        _SOLUTIONS,
+        "SPARQL TSV",
+        _REGISTRY + "SPARQL_Results_TSV",
+    ),
+    MediaFormat(
+        "ttl", "text/turtle", ("application/x-turtle",), _GRAPH, "Turtle", _REGISTRY + "Turtle"
+    ),
+    MediaFormat(
+        "nt",
+        "application/n-triples",
+        ("text/plain",),
+        _GRAPH,
+        "N-Triples",
+        _REGISTRY + "N-Triples",
+        ("ntriples", "n-triples"),
+    ),
+    MediaFormat(
+        "nq",
+        "application/n-quads",
+        ("text/x-nquads",),
+        _GRAPH,
+        "N-Quads",
+        _REGISTRY + "N-Quads",
+        ("nquads", "n-quads"),
+    ),
+    MediaFormat("trig", "application/trig", (), _GRAPH, "TriG", _REGISTRY + "TriG"),
+    MediaFormat(
+        "jsonld",
+        "application/ld+json",
+        ("application/json",),
+        _GRAPH,
+        "JSON-LD",
+        _REGISTRY + "JSON-LD",
+        ("json-ld", "json"),
+    ),
+    MediaFormat(
+        "rdfxml",
+        "application/rdf+xml",
+        ("application/xml", "text/xml"),
+        _GRAPH,
+        "RDF/XML",
+        _REGISTRY + "RDF_XML",
+        ("rdf", "rdf+xml", "rdf/xml", "xml"),
     ),
 )
 
@@ -92,15 +146,34 @@ def formats_for(kind: ResultKind) -> tuple[MediaFormat, ...]:
     return tuple(f for f in FORMATS if kind in f.kinds)
 
 
-def negotiate(kind: ResultKind, accept: str | None, format_token: str | None = None) -> MediaFormat:
+def negotiate(
+    kind: ResultKind, accept: str | None, formats: str | Sequence[str] | None = None
+) -> MediaFormat:
     """The format to answer a `kind` result in; raises NotAcceptable when none fits."""
-    candidates = formats_for(kind)
-    if format_token is not None:
-        for candidate in candidates:
-            if candidate.token == format_token.strip().lower():
-                return candidate
+    return choose(formats_for(kind), accept, formats, _describe(kind))
+
+
+def choose(
+    candidates: tuple[MediaFormat, ...],
+    accept: str | None,
+    formats: str | Sequence[str] | None = None,
+    what: str = "this resource",
+) -> MediaFormat:
+    """The best of `candidates` (in server preference order) for `format=` or `Accept`.
+
+    `formats` are the request's `format=` values (clients send several, or comma lists of
+    media types); the first that names a candidate wins, and naming none is NotAcceptable.
+    Otherwise, per format, the most specific Accept range naming it decides its q; the
+    highest q wins, then the range the client listed first, then the server's order.
+    """
+    words = _format_words(formats)
+    if words:
+        for word in words:
+            for candidate in candidates:
+                if candidate.named_by(word):
+                    return candidate
         raise NotAcceptable(
-            f"format={format_token!r} is not available for {_describe(kind)}; "
+            f"format={', '.join(words)} is not available for {what}; "
             f"use one of: {', '.join(c.token for c in candidates)}"
         )
     if accept is None or not accept.strip():
@@ -117,7 +190,7 @@ def negotiate(kind: ResultKind, accept: str | None, format_token: str | None = N
             best, chosen = key, candidate
     if chosen is None:
         raise NotAcceptable(
-            f"nothing in Accept: {accept.strip()!r} is available for {_describe(kind)}; "
+            f"nothing in Accept: {accept.strip()!r} is available for {what}; "
             f"available: {', '.join(c.media_type for c in candidates)} "
             f"(or format={'|'.join(c.token for c in candidates)})"
         )
@@ -158,6 +231,11 @@ def parse_accept(header: str) -> tuple[MediaRange, ...]:
                 q = _quality(value.strip())
         ranges.append(MediaRange(kind, sub, q, position))
     return tuple(ranges)
+
+
+def upload_formats() -> tuple[MediaFormat, ...]:
+    """The formats an upload may come in."""
+    return tuple(f for f in FORMATS if f.token in _UPLOADS)
 
 
 def rdf_format_for(content_type: str | None) -> RdfFormat:
@@ -207,6 +285,11 @@ def _best_range(ranges: tuple[MediaRange, ...], fmt: MediaFormat) -> tuple[float
         if decisive is None or key > decisive:
             decisive = key
     return None if decisive is None else (decisive[1], -decisive[2])
+
+
+def _format_words(formats: str | Sequence[str] | None) -> list[str]:
+    values = [formats] if isinstance(formats, str) else list(formats or ())
+    return [word.strip().lower() for value in values for word in value.split(",") if word.strip()]
 
 
 def _quality(value: str) -> float:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.sparql.negotiation import FORMATS, openapi_content
+from app.sparql.negotiation import FORMATS, openapi_content, upload_formats
 
 _GRAPH_PARAM = {"type": "array", "items": {"type": "string", "format": "iri"}}
 _FORMAT_PARAM: dict[str, Any] = {
@@ -80,15 +80,10 @@ SPARQL_POST_BODY: dict[str, Any] = {
     },
 }
 
-_UPLOAD_TYPES = ("ttl", "nt", "nq", "trig", "jsonld", "rdfxml")
 GRAPH_STORE_BODY: dict[str, Any] = {
     "required": False,
     "content": {
-        **{
-            f.media_type: {"schema": {"type": "string"}}
-            for f in FORMATS
-            if f.token in _UPLOAD_TYPES
-        },
+        **{f.media_type: {"schema": {"type": "string"}} for f in upload_formats()},
         "multipart/form-data": {
             "schema": {
                 "type": "object",

@@ -125,7 +125,7 @@ def plan_query(
     *,
     restrict: Restrict | None,
     accept: str | None,
-    format_token: str | None = None,
+    formats: Sequence[str] = (),
     base_iri: str | None = None,
     row_limit: int | None = None,
 ) -> QueryPlan:
@@ -146,7 +146,7 @@ def plan_query(
     if shape.form is None:
         return QueryPlan(job, None)
     kind = _KIND_OF_FORM[shape.form]
-    media = negotiate(kind, accept, format_token)
+    media = negotiate(kind, accept, formats)
     if kind == "solutions":
         job = replace(job, solutions_media_type=media.media_type)
     elif kind == "boolean":

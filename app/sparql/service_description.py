@@ -9,30 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pyoxigraph import BlankNode, Literal, NamedNode, QueryResultsFormat, RdfFormat, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple
 from pyoxigraph import serialize as serialize_rdf
+
+from app.sparql.negotiation import FORMATS, upload_formats
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 PREFIXES = {"sd": SD, "formats": "http://www.w3.org/ns/formats/"}
-
-_RDF_FORMATS = (
-    RdfFormat.TURTLE,
-    RdfFormat.N_TRIPLES,
-    RdfFormat.N_QUADS,
-    RdfFormat.TRIG,
-    RdfFormat.JSON_LD,
-    RdfFormat.RDF_XML,
-)
-_RESULTS_FORMATS = (
-    QueryResultsFormat.JSON,
-    QueryResultsFormat.XML,
-    QueryResultsFormat.CSV,
-    QueryResultsFormat.TSV,
-)
-RESULT_FORMATS: tuple[str, ...] = tuple(f.iri for f in (*_RESULTS_FORMATS, *_RDF_FORMATS))
-INPUT_FORMATS: tuple[str, ...] = tuple(f.iri for f in _RDF_FORMATS)
 
 
 def _sd(name: str) -> NamedNode:
@@ -54,8 +39,8 @@ def describe(
         Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Query")),
         Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Update")),
         Triple(service, _sd("feature"), _sd("EmptyGraphs")),
-        *(Triple(service, _sd("resultFormat"), NamedNode(f)) for f in RESULT_FORMATS),
-        *(Triple(service, _sd("inputFormat"), NamedNode(f)) for f in INPUT_FORMATS),
+        *(Triple(service, _sd("resultFormat"), NamedNode(f.iri)) for f in FORMATS),
+        *(Triple(service, _sd("inputFormat"), NamedNode(f.iri)) for f in upload_formats()),
         Triple(service, _sd("defaultDataset"), dataset),
         Triple(dataset, RDF_TYPE, _sd("Dataset")),
         Triple(dataset, _sd("defaultGraph"), default_graph),
