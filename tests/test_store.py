@@ -181,3 +181,23 @@ def test_open_store_memory_location() -> None:
     opened = open_store(Path(":memory:"))
     assert opened.path is None
     assert opened.graph_names() == []
+
+
+def test_bulk_load_in_slices_keeps_every_quad(
+    store: OxigraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A slice size far below the data size forces many slices, some ending mid-line.
+    monkeypatch.setattr("app.store.oxigraph_store.BULK_CHUNK_BYTES", 100)
+    lines = [
+        f'<http://ex/s{i}> <http://ex/p> "value {i}" <http://ex/g{i % 3}> .\n' for i in range(500)
+    ]
+    store.bulk_load_quads(io.BytesIO("".join(lines).encode()))
+    result = store.query("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
+    assert isinstance(result, QuerySolutions)
+    assert [int(row["n"].value) for row in result] == [500]
+    assert sorted(store.graph_names()) == ["http://ex/g0", "http://ex/g1", "http://ex/g2"]
+
+
+def test_bulk_load_without_final_newline(store: OxigraphStore) -> None:
+    store.bulk_load_quads(io.BytesIO(b'<http://ex/s> <http://ex/p> "x" <http://ex/g> .'))
+    assert store.graph_names() == ["http://ex/g"]
