@@ -77,7 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     reconfigure = getattr(sys.stdout, "reconfigure", None)
     if reconfigure is not None:  # progress lines show up at once under make, too
         reconfigure(line_buffering=True)
-    results: dict[str, Any] = {"config": _config(acts, args)}
+    results: dict[str, Any] = {"config": _config(acts, args), "timings_s": {}}
+    timings = results["timings_s"]
+    began = time.perf_counter()
     failed = False
     with tempfile.TemporaryDirectory(prefix="cdkg-bench-") as tmp:
         work = Path(tmp)
@@ -85,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"generating a study with {acts:,} acts", flush=True)
         generate(study, acts, args.seed)
         print("loader: cdkg load, then bulk_load of the same triples", flush=True)
+        phase = time.perf_counter()
         try:
             loader, nquads = bench_loader.run(study, work)
         except bench_loader.BenchError as exc:
@@ -93,18 +96,35 @@ def main(argv: list[str] | None = None) -> int:
             results["sparql"] = {"error": "needs the store the loader benchmark writes"}
             failed = True
         else:
+            timings["loader"] = time.perf_counter() - phase
             graphs = loader["cdkg_load"].pop("graphs")
             results["loader"] = loader
+            _print_loader(loader)
             print("SPARQL: cdkg serve, oxigraph serve, rdflib-endpoint", flush=True)
+            phase = time.perf_counter()
             results["sparql"] = bench_sparql.run(
                 nquads, graphs, work / "cdkg-store", work, options(args, acts)
             )
+            timings["sparql"] = time.perf_counter() - phase
+        phase = time.perf_counter()
         results["paths"] = run_paths(study, args.skip_paths)
+        timings["paths"] = time.perf_counter() - phase
+    timings["total"] = time.perf_counter() - began
     text = report.write(results, args.out)
     print()
     print(text)
     print(f"written to {args.out / 'results.md'} and {args.out / 'results.json'}")
     return 1 if failed else 0
+
+
+def _print_loader(loader: dict[str, Any]) -> None:
+    for key in ("cdkg_load", "bulk_load"):
+        run = loader[key]
+        print(
+            f"  {key:<10} {run['triples']:,} triples in {run['seconds']:.1f} s "
+            f"({run['triples_per_s']:,.0f}/s), peak RSS {run['peak_rss_mb']:,.0f} MB",
+            flush=True,
+        )
 
 
 def run_paths(study: Path, skip: bool, module: str = "benchmarks.bench_paths") -> dict[str, Any]:

@@ -157,12 +157,14 @@ def _start_all(
 ) -> None:
     # rdflib-endpoint parses everything before it listens: start it first, while nothing
     # else is being measured.
+    loading: dict[str, float] = {}
+
     def rdflib() -> Server:
         return start_rdflib_endpoint(peer_data, work, opt.start_timeout_s)
 
     def oxigraph() -> Server:
         location = work / "oxigraph-store"
-        status["oxigraph_load_s"] = oxigraph_load(location, peer_data, work)
+        loading["oxigraph"] = oxigraph_load(location, peer_data, work)
         return start_oxigraph(location, work, opt.start_timeout_s)
 
     def cdkg() -> Server:
@@ -186,6 +188,8 @@ def _start_all(
         ready = time.perf_counter() - began
         rss = tree_rss_kib(servers[name].pid) * 1024 / MIB
         status[name] = {"status": "ok", "start_s": ready, "rss_after_start_mb": rss}
+        if name in loading:
+            status[name]["load_s"] = loading[name]
         print(f"  {name}: ready in {ready:.1f} s, {rss:.0f} MB resident", flush=True)
 
 
@@ -257,7 +261,12 @@ def _throughputs(chosen: list[Query], servers: dict[str, Server], opt: Options) 
         for name, server in _in_order(servers):
             headers = {**server.headers, "Accept": SPARQL_JSON}
             args = (server.endpoint, query.text, headers, opt.throughput_s)
-            load = wrk_load(wrk, *args) if wrk else python_load(*args)
+            try:
+                load = wrk_load(wrk, *args) if wrk else python_load(*args)
+            except ServerError as exc:
+                row["rps"][name], row["failed"][name] = None, str(exc)
+                print(f"  {query.name:<10} {name:<16} {exc}", flush=True)
+                continue
             row["rps"][name], row["failed"][name] = load.rps, load.failed
             print(
                 f"  {query.name:<10} {name:<16} {load.rps:,.0f} req/s, {load.failed} failed",

@@ -137,6 +137,10 @@ def _vs(mine: float | None, other: float | None, who: str) -> str:
     return f"{_ms(mine)} vs {who} {_ms(other)} ms"
 
 
+def _seconds(value: float) -> str:
+    return f"{value:.2f}" if value < 10 else f"{value:.1f}"
+
+
 def _ms(value: float | None) -> str:
     if value is None:
         return "-"
@@ -163,6 +167,9 @@ def markdown(results: dict[str, Any]) -> str:
         "Figures are medians and ratios from a shared machine, not guarantees.",
         "",
     ]
+    total = results.get("timings_s", {}).get("total")
+    if total is not None:
+        lines[-2] += f" The whole run took {total / 60:.1f} min."
     lines += _loader_section(results.get("loader"))
     lines += _sparql_section(results.get("sparql"))
     lines += _paths_section(results.get("paths"))
@@ -187,7 +194,7 @@ def _loader_section(loader: dict[str, Any] | None) -> list[str]:
             [
                 label,
                 f"{run['triples']:,}",
-                f"{run['seconds']:.1f}",
+                _seconds(run["seconds"]),
                 f"{run['triples_per_s']:,.0f}",
                 f"{run['peak_rss_mb']:,.0f}",
             ]
@@ -206,10 +213,7 @@ def _sparql_section(sparql: dict[str, Any] | None) -> list[str]:
         "graph); the peers serve exactly those graphs with the union as default graph.",
         "",
     ]
-    for name in PEERS:
-        state = sparql["servers"].get(name, {}).get("status", "not run")
-        if state != "ok":
-            lines += [f"- {SHOWN[name]}: {state.splitlines()[0]}", ""]
+    lines += _servers_table(sparql["servers"])
     lines += ["Median latency (ms), sequential keep-alive requests after warm-up:", ""]
     rows = []
     for query in sparql["queries"]:
@@ -234,6 +238,20 @@ def _sparql_section(sparql: dict[str, Any] | None) -> list[str]:
     lines += _throughput_section(sparql.get("throughput", []))
     lines += _streaming_section(sparql.get("streaming", []))
     return lines
+
+
+def _servers_table(servers: dict[str, Any]) -> list[str]:
+    rows = []
+    for name in PEERS:
+        state = servers.get(name, {"status": "not run"})
+        if state["status"] != "ok":
+            rows.append([SHOWN[name], state["status"].splitlines()[0], "", ""])
+            continue
+        start = f"{state['start_s']:.1f}"
+        if name == "oxigraph" and "load_s" in state:
+            start += f" (`oxigraph load` {state['load_s']:.1f})"
+        rows.append([SHOWN[name], "ok", start, f"{state['rss_after_start_mb']:,.0f}"])
+    return _table(["server", "status", "start-up incl. loading (s)", "RSS when ready (MB)"], rows)
 
 
 def _throughput_section(loads: list[dict[str, Any]]) -> list[str]:

@@ -44,7 +44,7 @@ class Server:
         return self.process.pid
 
     def stop(self) -> None:
-        family = [self.pid, *descendants(self.pid)]
+        below = {pid: _started_at(pid) for pid in descendants(self.pid)}
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -52,8 +52,10 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        for pid in family[1:]:
-            _kill_if_alive(pid)
+        for pid, started in below.items():
+            # The start time tells a leftover worker from a new process given a reused pid.
+            if started is not None and _started_at(pid) == started:
+                _kill(pid)
 
 
 def free_port() -> int:
@@ -181,11 +183,20 @@ def _tail(log: Path, lines: int = 15) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
-def _kill_if_alive(pid: int) -> None:
+def _kill(pid: int) -> None:
     try:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
         return
+
+
+def _started_at(pid: int) -> str | None:
+    """The process's start time in clock ticks since boot (field 22 of /proc/PID/stat)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]
 
 
 def descendants(pid: int) -> list[int]:

@@ -29,6 +29,8 @@ from app.store.catalogue import (
 )
 from app.store.oxigraph_store import OxigraphStore
 
+RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+PENDING_GRAPH = NamedNode("https://w3id.org/cdkg/catalogue#PendingGraph")
 BASE = "http://example.org/s1/"
 STUDY = BASE + "study/S1"
 OTHER_BASE = "http://example.org/s2/"
@@ -80,9 +82,14 @@ def all_quads(store: GraphStore) -> set[str]:
 
 
 def visible_quads(store: GraphStore) -> set[str]:
-    """What a reader at the highest level can see, plus the catalogue itself."""
+    """What a reader at the highest level can see, plus the catalogue itself (without the
+    pending-graph marks, which are the loader's own bookkeeping for garbage collection)."""
     graphs = {*visible_graphs(store, CONFIDENTIAL), CATALOGUE_GRAPH}
-    return {line for line in all_quads(store) if line.rsplit(" ", 2)[-2].strip("<>") in graphs}
+    return {
+        line
+        for line in all_quads(store)
+        if line.rsplit(" ", 2)[-2].strip("<>") in graphs and "#PendingGraph>" not in line
+    }
 
 
 def test_publish_into_an_empty_store(store: OxigraphStore) -> None:
@@ -235,10 +242,23 @@ def test_dying_after_the_switch_leaves_only_garbage(store: OxigraphStore) -> Non
 def test_collect_garbage_keeps_catalogued_graphs(store: OxigraphStore) -> None:
     publish(store, "d1", FIRST)
     orphan = BASE + "graph/left-over"
+    written_by_hand = BASE + "graph/by-hand"
     store.add_quads(
-        [Quad(NamedNode(BASE + "x"), NamedNode(BASE + "p"), Literal("1"), NamedNode(orphan))]
+        [
+            Quad(NamedNode(BASE + "x"), NamedNode(BASE + "p"), Literal("1"), NamedNode(orphan)),
+            Quad(NamedNode(orphan), RDF_TYPE, PENDING_GRAPH, NamedNode(CATALOGUE_GRAPH)),
+            Quad(
+                NamedNode(BASE + "x"),
+                NamedNode(BASE + "p"),
+                Literal("2"),
+                NamedNode(written_by_hand),
+            ),
+        ]
     )
+    # Only graphs a load marked as pending are garbage; others were written on purpose.
     assert collect_garbage(store) == (orphan,)
+    assert written_by_hand in store.graph_names()
+    store.drop_graph(written_by_hand)
     assert set(store.graph_names()) == {*visible_graphs(store, CONFIDENTIAL), CATALOGUE_GRAPH}
     assert collect_garbage(store) == ()
 

@@ -105,8 +105,10 @@ def test_levels_see_their_graphs_merged_as_the_default_graph(callers: Callers) -
 
 def test_owners_query_the_store_as_it_is(callers: Callers) -> None:
     client = callers.client
-    # The store's own default graph holds only "plain"; study data is in named graphs.
-    assert _words(client.get("/sparql", params={"query": SAYS}, headers=callers.owner)) == ["plain"]
+    # The store's own default graph holds only "plain"; study data is in catalogued named graphs
+    # at every level, which an owner's default graph also merges in; "stray" is uncatalogued.
+    owners_default = _words(client.get("/sparql", params={"query": SAYS}, headers=callers.owner))
+    assert owners_default == ["guarded", "hidden", "open", "plain"]
     every = client.get("/sparql", params={"query": ALL_GRAPHS}, headers=callers.owner)
     assert _words(every) == ["guarded", "hidden", "open", "stray"]
     catalogue = f"ASK {{ GRAPH <{CATALOGUE_GRAPH}> {{ ?s ?p ?o }} }}"
@@ -243,7 +245,10 @@ def test_updates_need_an_owner_token(callers: Callers) -> None:
         client.post("/sparql", content=text, headers={**update, **callers.owner}).status_code == 204
     )
     assert _words(client.get("/sparql", params={"query": SAYS}, headers=callers.owner)) == [
+        "guarded",
+        "hidden",
         "new",
+        "open",
         "plain",
     ]
 
@@ -254,7 +259,9 @@ def test_update_by_form(callers: Callers) -> None:
         "/sparql", data={"update": f"DELETE WHERE {{ <{EX}y> ?p ?o }}"}, headers=callers.owner
     )
     assert answer.status_code == 204
-    assert _words(client.get("/sparql", params={"query": SAYS}, headers=callers.owner)) == []
+    # "plain" (the store's default graph) is gone; the catalogued study graphs remain.
+    owners_default = _words(client.get("/sparql", params={"query": SAYS}, headers=callers.owner))
+    assert owners_default == ["guarded", "hidden", "open"]
 
 
 def test_using_graph_uri_sets_the_where_dataset(callers: Callers) -> None:

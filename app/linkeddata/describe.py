@@ -60,7 +60,9 @@ class Description:
         neighbours |= {s for s, _ in self.incoming}
         for iri in sorted(neighbours - {self.iri}):
             if iri in self.labels:
-                triples.append(Triple(NamedNode(iri), NamedNode(RDFS_LABEL), Literal(self.labels[iri])))
+                triples.append(
+                    Triple(NamedNode(iri), NamedNode(RDFS_LABEL), Literal(self.labels[iri]))
+                )
         return triples
 
 

@@ -79,9 +79,7 @@ def resource_html(
         extras["taxonomy"] = taxonomy_view(store, graphs, description.iri, vocabulary)
     if vocabulary.is_a(types, CDO + "Dataset"):
         extras["dataset"] = dataset_view(store, graphs, description.iri)
-    if vocabulary.is_a(types, ORG + "Organization") or vocabulary.is_a(
-        types, CDO + "Organization"
-    ):
+    if vocabulary.is_a(types, ORG + "Organization") or vocabulary.is_a(types, CDO + "Organization"):
         extras["members"] = organisation_members(store, graphs, description.iri, vocabulary)
     study = page.study
     if study is not None and description.iri == study.iri:
@@ -109,7 +107,12 @@ def kind_entries(
 ) -> list[KindEntry]:
     kinds = members(state, reader, study)
     return [
-        KindEntry(slug, kind_label(slug, reader.vocabulary), len(kinds[slug]), linker.kind_index(study, slug))
+        KindEntry(
+            slug,
+            kind_label(slug, reader.vocabulary),
+            len(kinds[slug]),
+            linker.kind_index(study, slug),
+        )
         for slug in ordered_kinds(kinds)
     ]
 

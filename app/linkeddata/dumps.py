@@ -109,7 +109,7 @@ def _public_quads(store: GraphStore, graphs: Sequence[str]) -> list[Quad]:
     for row in result:
         subject, predicate, value, graph = row[0], row[1], row[2], row[3]
         if isinstance(predicate, NamedNode) and isinstance(graph, NamedNode):
-            quads.append(Quad(subject, predicate, value, graph))  # type: ignore[arg-type]
+            quads.append(Quad(subject, predicate, value, graph))
     return quads
 
 

@@ -70,9 +70,7 @@ def _quotes(
         found.append((iri, text, date, speaker, source, (types or "").split()))
     if not found:
         return []
-    names = labels(
-        store, graphs, {r[3] for r in found if r[3]} | {r[4] for r in found if r[4]}
-    )
+    names = labels(store, graphs, {r[3] for r in found if r[3]} | {r[4] for r in found if r[4]})
     quotes = []
     for iri, text, date, speaker, source, types in found:
         specific = sorted(t for t in types if t != CDO + "Evidence")
@@ -101,7 +99,7 @@ def roles_on(
     date: str | None,
     vocabulary: Vocabulary,
 ) -> tuple[str, ...]:
-    """"team lead at Sur Etiquetado"-style phrases for `person` on `date`."""
+    """ "team lead at Sur Etiquetado"-style phrases for `person` on `date`."""
     rows = select(
         store,
         graphs,

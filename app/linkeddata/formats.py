@@ -2,7 +2,7 @@
 
 The RDF formats are those of the service's one media-type table (`app.sparql.negotiation`);
 HTML is added here because only linked-data pages have it. Accept is read the same way
-(`parse_accept`): per format, the most specific matching range gives its quality; the best
+(`parse_accept`): per format, the most specific range matching it gives its quality; the best
 quality wins, ties go to the server's order (HTML first, so a browser's `*/*` gets a page).
 """
 
@@ -69,17 +69,15 @@ def choose(
 
 
 def _quality(ranges: tuple[MediaRange, ...], names: tuple[str, ...]) -> float:
-    """A format's quality: for each of its names the most specific range decides."""
-    best = 0.0
+    """A format's quality: the most specific range matching any of its names decides (the
+    best quality among equally specific ones), so `text/html;q=0, */*` refuses HTML."""
+    decisive: tuple[int, float] | None = None
     for name in names:
-        decisive: tuple[int, float] | None = None
         for media_range in ranges:
             level = media_range.specificity(name)
-            if level and (decisive is None or level > decisive[0]):
+            if level and (decisive is None or (level, media_range.q) > decisive):
                 decisive = (level, media_range.q)
-        if decisive is not None:
-            best = max(best, decisive[1])
-    return best
+    return 0.0 if decisive is None else decisive[1]
 
 
 def rdf_bytes(triples: list[Triple], token: str) -> bytes:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from pyoxigraph import Literal, NamedNode
 
@@ -171,7 +172,9 @@ def taxonomy_view(
     }
     _add_changes(store, graphs, this, versions, vocabulary)
     exclusions = [
-        Exclusion(_text(r[0]) or "", _text(r[1]), _label(r[2], vocabulary), _text(r[3]), _text(r[4]))
+        Exclusion(
+            _text(r[0]) or "", _text(r[1]), _label(r[2], vocabulary), _text(r[3]), _text(r[4])
+        )
         for r in select(
             store,
             graphs,
@@ -194,7 +197,7 @@ def taxonomy_view(
     ordered = sorted(versions.values(), key=lambda v: (v.released or "", v.iri))
     for column in ordered:
         column.label = names.get(column.iri, column.label)
-    for previous, column in zip(ordered, ordered[1:], strict=False):
+    for previous, column in pairwise(ordered):
         column.added = _by_label(column.categories - previous.categories, names)
         column.removed = _by_label(previous.categories - column.categories, names)
     return TaxonomyView(ordered, _by_label(categories, names), residual, exclusions, names)

@@ -22,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyoxigraph import RdfFormat, parse, serialize
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.term import Node
 
 from app.linkeddata.formats import RDF_FORMATS, by_token
 from app.linkeddata.render import TEMPLATES
@@ -53,7 +54,8 @@ def ontology_html(ontology_dir: Path) -> str:
     """The HTML documentation of cdo.ttl."""
     graph = Graph().parse(ontology_dir / ONTOLOGY_FILE, format="turtle")
     schemes = sorted(
-        s for s in graph.subjects(RDF.type, SKOS.ConceptScheme)
+        s
+        for s in graph.subjects(RDF.type, SKOS.ConceptScheme)
         if isinstance(s, URIRef) and str(s) != ONTOLOGY_IRI
     )
     for scheme in schemes:
@@ -112,7 +114,7 @@ def _local_name_anchors(html: str, fids: dict[str, str]) -> str:
 
 def _value_sets_section(graph: Graph) -> str:
     sets = []
-    for scheme in sorted(s for s in graph.subjects(RDF.type, SKOS.ConceptScheme)):
+    for scheme in sorted(graph.subjects(RDF.type, SKOS.ConceptScheme), key=str):
         iri = str(scheme)
         if not iri.startswith(CDO):
             continue
@@ -123,7 +125,7 @@ def _value_sets_section(graph: Graph) -> str:
                 _text(graph, c, SKOS.notation),
                 _text(graph, c, SKOS.definition),
             )
-            for c in sorted(graph.subjects(SKOS.inScheme, scheme))
+            for c in sorted(graph.subjects(SKOS.inScheme, scheme), key=str)
             if str(c).startswith(CDO)
         ]
         sets.append(
@@ -134,12 +136,14 @@ def _value_sets_section(graph: Graph) -> str:
                 sorted(concepts, key=lambda c: c.label.lower()),
             )
         )
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"])
+    )
     return env.get_template("ontology_values.html").render(value_sets=sets)
 
 
-def _text(graph: Graph, subject: object, predicate: URIRef) -> str | None:
-    value = graph.value(subject, predicate)  # type: ignore[arg-type]
+def _text(graph: Graph, subject: Node, predicate: URIRef) -> str | None:
+    value = graph.value(subject, predicate)
     return None if value is None else str(value)
 
 

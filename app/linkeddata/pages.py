@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
-from app.linkeddata.describe import INCOMING_CAP, Description, ObjectTerm, labels, select, term
+from app.linkeddata.describe import Description, ObjectTerm, labels, select, term
 from app.linkeddata.evidence import Quote
-from app.linkeddata.iris import IriMap, Study
+from app.linkeddata.iris import Study
 from app.linkeddata.links import Linker
 from app.linkeddata.related import View
 from app.linkeddata.vocab import (
@@ -99,7 +99,10 @@ class ResourcePage:
 
 
 def value_link(
-    value: ObjectTerm, names: dict[str, str], described: frozenset[str], linker: Linker,
+    value: ObjectTerm,
+    names: dict[str, str],
+    described: frozenset[str],
+    linker: Linker,
     vocabulary: Vocabulary,
 ) -> Link:
     """How one value reads on a page."""
@@ -138,9 +141,7 @@ def resource_page(
     incoming = []
     for predicate in sorted({p for _, p in description.incoming}, key=vocabulary.label):
         subjects = [s for s, p in description.incoming if p == predicate]
-        values = [
-            value_link(NamedNode(s), names, described, linker, vocabulary) for s in subjects
-        ]
+        values = [value_link(NamedNode(s), names, described, linker, vocabulary) for s in subjects]
         values.sort(key=lambda link: link.text.lower())
         total = description.incoming_counts.get(predicate, len(values))
         incoming.append(
@@ -182,8 +183,8 @@ def existing(store: GraphStore, graphs: Sequence[str], iris: set[str]) -> frozen
 def breadcrumbs(
     store: GraphStore, graphs: Sequence[str], description: Description, linker: Linker
 ) -> list[Link]:
-    """All studies › the study › the chain of parents (project, taxonomy, ...) › nothing more:
-    the page itself is the heading below the crumbs."""
+    """All studies, the study, then the chain of parents (project, taxonomy, ...) down to
+    the page's own parent: the page itself is the heading below the crumbs."""
     crumbs = [Link("All studies", linker.home())]
     study = linker.iris.study_of(description.iri)
     if study is None:
@@ -264,6 +265,3 @@ def _literal_hint(value: Literal) -> str | None:
     if datatype is None or datatype in _PLAIN_DATATYPES:
         return None
     return curie(datatype)
-
-
-__all__ = ["INCOMING_CAP", "Link", "Property", "ResourcePage", "resource_page", "value_link"]

@@ -10,34 +10,37 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from app.linkeddata.vocab import CDO, ORG, Vocabulary
 
 # Parameter names that take a resource of each class (a class also matches its subclasses).
+# "subject" is what the evidence query takes: any record that cites evidence.
 PARAMETERS_FOR: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (CDO + "Imposition", ("imposition", "decision", "chain")),
-    (CDO + "ExcludedCategory", ("excluded", "exclusion", "excluded_category", "decision")),
-    (CDO + "Override", ("override", "decision")),
-    (CDO + "VersionChange", ("change", "version_change", "decision")),
-    (CDO + "Objection", ("objection", "decision")),
-    (CDO + "CategoryProposal", ("proposal",)),
-    (CDO + "Category", ("category", "label")),
+    (CDO + "Imposition", ("imposition", "decision", "subject")),
+    (CDO + "ExcludedCategory", ("excluded", "exclusion", "decision", "subject")),
+    (CDO + "Override", ("override", "decision", "subject")),
+    (CDO + "VersionChange", ("change", "decision", "subject")),
+    (CDO + "Objection", ("objection", "decision", "subject")),
+    (CDO + "CategoryProposal", ("proposal", "subject")),
+    (CDO + "Rule", ("rule", "subject")),
+    (CDO + "Category", ("category",)),
     (CDO + "TaxonomyVersion", ("version", "taxonomy_version")),
     (CDO + "Taxonomy", ("taxonomy",)),
     (CDO + "Dataset", ("dataset",)),
     (CDO + "AnnotationProject", ("project",)),
-    (CDO + "Person", ("person", "annotator", "agent", "actor")),
-    (CDO + "Organization", ("organization", "org", "company", "client", "agent", "actor")),
-    (ORG + "Organization", ("organization", "org", "company", "client", "agent", "actor")),
-    (CDO + "Rule", ("rule",)),
+    (CDO + "Person", ("person", "annotator", "objector", "agent")),
+    (CDO + "Client", ("client",)),
+    (CDO + "AnnotationCompany", ("company", "vendor")),
+    (CDO + "Organization", ("organization", "agent")),
+    (ORG + "Organization", ("organization", "agent")),
     (CDO + "Document", ("document",)),
 )
 
-# Path views that take a record id in their path, per class.
+# Path views that take the record's IRI in their path, per class; linked as pictures (SVG).
 PATH_VIEWS: tuple[tuple[str, str, str], ...] = (
-    (CDO + "Imposition", "/paths/chain/", "Relay chain of this imposition"),
-    (CDO + "Category", "/explain/", "Why this label is in the datasets"),
+    (CDO + "Imposition", "/paths/chain/", "Relay chain of this imposition (picture)"),
+    (CDO + "Category", "/explain/", "Why this label is in the datasets (picture)"),
 )
 
 
@@ -80,7 +83,6 @@ def operations(openapi: Mapping[str, Any]) -> list[_Operation]:
 
 def views_for(
     iri: str,
-    identifier: str | None,
     types: frozenset[str],
     available: list[_Operation],
     vocabulary: Vocabulary,
@@ -100,18 +102,13 @@ def views_for(
             continue
         query = urlencode({match: iri, "format": "html"})
         views.append(View(operation.summary, f"{root}{operation.path}?{query}"))
-    if identifier:
-        for cls, prefix, title in PATH_VIEWS:
-            if not vocabulary.is_a(types, cls):
-                continue
-            template = next(
-                (
-                    o
-                    for o in available
-                    if o.path.startswith(prefix) and len(o.path_parameters) == 1
-                ),
-                None,
-            )
-            if template is not None:
-                views.append(View(title, f"{root}{prefix}{identifier}"))
+    for cls, prefix, title in PATH_VIEWS:
+        if not vocabulary.is_a(types, cls):
+            continue
+        template = next(
+            (o for o in available if o.path.startswith(prefix) and len(o.path_parameters) == 1),
+            None,
+        )
+        if template is not None:
+            views.append(View(title, f"{root}{prefix}{quote(iri, safe='')}?format=svg"))
     return views

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from app.linkeddata.catalog import public_dumps, void_document
 from app.linkeddata.documents import (
-    PAGE_SIZE,
     description_of,
     home_html,
     kind_html,
@@ -128,8 +127,15 @@ def _write_studies(
 
 def _write_ontology(writer: _Writer, ontology_dir: Path) -> None:
     writer.write("ontology/index.html", ontology_html(ontology_dir))
-    for token, suffix in (("ttl", ".ttl"), ("jsonld", ".jsonld"), ("nt", ".nt"), ("rdfxml", ".rdf")):
-        writer.write(f"ontology/{Path(ONTOLOGY_FILE).stem}{suffix}", ontology_rdf(ontology_dir, token))
+    for token, suffix in (
+        ("ttl", ".ttl"),
+        ("jsonld", ".jsonld"),
+        ("nt", ".nt"),
+        ("rdfxml", ".rdf"),
+    ):
+        writer.write(
+            f"ontology/{Path(ONTOLOGY_FILE).stem}{suffix}", ontology_rdf(ontology_dir, token)
+        )
     for name in (SHAPES_FILE, CONTEXT_FILE):
         writer.write(f"ontology/{name}", (ontology_dir / name).read_bytes())
 
@@ -160,6 +166,3 @@ class _Writer:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
         self.count += 1
-
-
-__all__ = ["MARKER", "PAGE_SIZE", "SiteError", "SiteReport", "publish_site"]

@@ -53,9 +53,7 @@ class LinkedData:
     def reader(self, store: GraphStore, level: AccessLevel) -> Reader:
         current = generation(store)
         graphs = visible_graphs(store, level)
-        iris = self.cached(
-            ("iris", level), current, lambda: read_iri_map(store, graphs)
-        )
+        iris = self.cached(("iris", level), current, lambda: read_iri_map(store, graphs))
         return Reader(store, level, current, graphs, iris, self.vocabulary)
 
     def cached(self, key: tuple[object, ...], current: object, build: Callable[[], T]) -> T:

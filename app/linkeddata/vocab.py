@@ -113,7 +113,7 @@ def curie(iri: str) -> str:
     """`prefix:local` for IRIs in a known namespace, else the IRI itself."""
     for prefix, base in PREFIXES.items():
         if iri.startswith(base) and "/" not in iri[len(base) :]:
-            return f"{prefix}:{iri[len(base):]}"
+            return f"{prefix}:{iri[len(base) :]}"
     return iri
 
 

@@ -87,7 +87,8 @@ def study_stats(
     classes = select(
         store,
         names,
-        f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s <{RDF_TYPE}> ?c }} GROUP BY ?c ORDER BY ?c",
+        f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s <{RDF_TYPE}> ?c }} "
+        "GROUP BY ?c ORDER BY ?c",
     )
     properties = select(
         store, names, "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p"
@@ -127,7 +128,9 @@ def describe_datasets(
         out.add(service, RDF_TYPE, NamedNode(DCAT + "DataService"))
         out.add(service, DCTERMS + "title", Literal("SPARQL 1.1 endpoint"))
         out.add(service, DCAT + "endpointURL", NamedNode(links.sparql))
-        out.add(service, DCTERMS + "conformsTo", NamedNode("https://www.w3.org/TR/sparql11-protocol/"))
+        out.add(
+            service, DCTERMS + "conformsTo", NamedNode("https://www.w3.org/TR/sparql11-protocol/")
+        )
     _public_dataset(out, public, dumps, links, service)
     for study, stats in studies:
         node = NamedNode(f"{doc}#study-{study.slug}")
@@ -146,9 +149,11 @@ def _public_dataset(
     out.add(node, RDF_TYPE, NamedNode(VOID + "Dataset"))
     out.add(node, RDF_TYPE, NamedNode(DCAT + "Dataset"))
     out.add(node, DCTERMS + "title", Literal("All public data"))
-    out.add(node, DCTERMS + "description", Literal(
-        "Every public graph of every study, as published in the dumps."
-    ))
+    out.add(
+        node,
+        DCTERMS + "description",
+        Literal("Every public graph of every study, as published in the dumps."),
+    )
     out.add(node, OWL_VERSION_INFO, Literal(dumps.version))
     if links.sparql is not None:
         out.add(node, VOID + "sparqlEndpoint", NamedNode(links.sparql))
@@ -162,13 +167,21 @@ def _public_dataset(
         out.add(dist, DCAT + "downloadURL", url)
         out.add(dist, DCAT + "mediaType", NamedNode(IANA + dump.media_type))
         out.add(dist, DCAT + "compressFormat", NamedNode(IANA + "application/gzip"))
-        out.add(dist, DCAT + "byteSize", Literal(str(len(dump.data)), datatype=NamedNode(XSD + "nonNegativeInteger")))
+        out.add(
+            dist,
+            DCAT + "byteSize",
+            Literal(str(len(dump.data)), datatype=NamedNode(XSD + "nonNegativeInteger")),
+        )
         out.add(dist, OWL_VERSION_INFO, Literal(dumps.version))
         checksum = NamedNode(f"{links.document}#sha256-{dump.name}")
         out.add(dist, SPDX + "checksum", checksum)
         out.add(checksum, RDF_TYPE, NamedNode(SPDX + "Checksum"))
         out.add(checksum, SPDX + "algorithm", NamedNode(SPDX + "checksumAlgorithm_sha256"))
-        out.add(checksum, SPDX + "checksumValue", Literal(dump.sha256, datatype=NamedNode(XSD + "hexBinary")))
+        out.add(
+            checksum,
+            SPDX + "checksumValue",
+            Literal(dump.sha256, datatype=NamedNode(XSD + "hexBinary")),
+        )
 
 
 def _study_dataset(
@@ -211,9 +224,9 @@ def _study_dataset(
             out.add(node, DCTERMS + "temporal", period)
             out.add(period, RDF_TYPE, NamedNode(DCTERMS + "PeriodOfTime"))
             side = "startDate" if predicate.endswith("startDate") else "endDate"
-            out.add(period, DCAT + side, value)  # type: ignore[arg-type]
+            out.add(period, DCAT + side, value)
             continue
-        out.add(node, mapped, value)  # type: ignore[arg-type]
+        out.add(node, mapped, value)
     loaded = sorted(s.loaded_at for s in sources if s.study == study.iri)
     if loaded:
         stamp = NamedNode(XSD + "dateTime")

@@ -9,7 +9,7 @@ from typing import Any
 from app.paths.vocabulary import curie
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Node:
     iri: str
     kind: str
@@ -36,10 +36,12 @@ class Node:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Edge:
     """One link of the projection. Folded edges (applied, overrode to, justified overrides by)
-    stand for many records: `weight` counts them and `details` breaks the count down."""
+    stand for many records: `weight` counts them and `details` breaks the count down. Built
+    once per projection and never changed (not frozen only because that makes building a
+    projection of a large study noticeably slower)."""
 
     source: str
     target: str

@@ -89,16 +89,20 @@ class Projection:
         ]
 
     def targets(self, iri: str, predicate: str) -> list[Node]:
-        return [self.node(e.target) for e in self.out_edges(iri, predicate)]
+        """Nodes `iri` links to by `predicate`, in id order (each once)."""
+        return _ordered(self.node(e.target) for e in self.out_edges(iri, predicate))
 
     def sources(self, iri: str, predicate: str) -> list[Node]:
-        return [self.node(e.source) for e in self.in_edges(iri, predicate)]
+        """Nodes linking to `iri` by `predicate`, in id order (each once)."""
+        return _ordered(self.node(e.source) for e in self.in_edges(iri, predicate))
 
     def edges_between(self, a: str, b: str) -> list[tuple[Edge, str]]:
         """Every edge joining a and b, with its direction seen from a."""
-        found = [(e, "forward") for e in self.graph.get_edge_data(a, b, default={}).values()]
-        found += [(e, "backward") for e in self.graph.get_edge_data(b, a, default={}).values()]
-        return [(data["edge"], direction) for data, direction in ((x[0], x[1]) for x in found)]
+        forward = self.graph.get_edge_data(a, b, default={}).values()
+        backward = self.graph.get_edge_data(b, a, default={}).values()
+        return [(d["edge"], "forward") for d in forward] + [
+            (d["edge"], "backward") for d in backward
+        ]
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """A value derived from this projection, computed once (it never changes)."""
@@ -121,7 +125,7 @@ class Projection:
         else:
             node = self._by_id(text, kind, param)
         if kind is not None and node.kind != kind:
-            raise UnknownNode(f"{param}: {text!r} is not a {kind}")
+            raise UnknownNode(f"{param}: {text!r} is not of kind {kind}")
         return node
 
     def _by_id(self, text: str, kind: str | None, param: str) -> Node:
@@ -146,6 +150,11 @@ class Projection:
                 f"{param}: {text!r} names several nodes ({', '.join(sorted(iris))}); use the IRI"
             )
         return self.node(iris[0])
+
+
+def _ordered(nodes: Iterable[Node]) -> list[Node]:
+    unique = {n.iri: n for n in nodes}
+    return sorted(unique.values(), key=lambda n: (n.id, n.iri))
 
 
 def build_projection(store: GraphStore, level: AccessLevel, labels: Labels) -> Projection:

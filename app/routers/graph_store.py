@@ -7,6 +7,7 @@ writes need an owner token. `app.sparql.graph_store` holds the rules; this modul
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 from uuid import uuid4
 
@@ -18,7 +19,7 @@ from app.deps import SettingsDep, StoreDep
 from app.routers.sparql import ExecutorDep, ViewerDep, stream
 from app.security.access import Viewer, require_owner
 from app.settings import Settings
-from app.sparql.execution import Dataset, QueryExecutor, UpdateJob
+from app.sparql.execution import Dataset, QueryExecutor, QueryOutput, UpdateJob
 from app.sparql.graph_store import (
     GraphNotFound,
     GraphRef,
@@ -32,10 +33,9 @@ from app.sparql.graph_store import (
     put_update,
     read_job,
     read_parts,
-    read_upload,
     requested_dataset,
 )
-from app.sparql.negotiation import negotiate, split_content_type
+from app.sparql.negotiation import MediaFormat, negotiate, split_content_type
 from app.sparql.openapi import (
     GRAPH_STORE_BODY,
     GRAPH_STORE_PARAMETERS,
@@ -43,7 +43,7 @@ from app.sparql.openapi import (
     graph_store_write_responses,
 )
 from app.sparql.protocol import ProtocolError
-from app.sparql.running import run_update
+from app.sparql.running import run_query, run_update
 from app.sparql.scope import GRAPH_STORE_PATH, graph_store_url, restriction_for
 from app.store.base import GraphStore
 
@@ -106,16 +106,13 @@ async def read_graph(
     executor: ExecutorDep,
 ) -> Response:
     graph = _required(_named(request, settings))
-    media = negotiate(
-        "graph", request.headers.get("accept"), request.query_params.getlist("format")
-    )
-    allowed = _readable(graph, viewer, store)
-    if not may_read(graph, allowed) or not exists(store, graph):
-        raise GraphNotFound(f"no {graph} here")
-    if request.method == "HEAD":
-        return Response(media_type=media.content_type, headers={"Vary": "Accept"})
+    accept = request.headers.get("accept")
+    media = negotiate("graph", accept, request.query_params.getlist("format"))
     row_limit = settings.row_limit if viewer.role == "anonymous" else None
-    output = await run_in_threadpool(executor.run_query, read_job(graph, allowed, media, row_limit))
+    head = request.method == "HEAD"
+    output = await run_in_threadpool(_read, store, executor, viewer, graph, media, row_limit, head)
+    if output is None:
+        return Response(media_type=media.content_type, headers={"Vary": "Accept"})
     return stream(output)
 
 
@@ -129,9 +126,9 @@ async def put_graph(
     executor: ExecutorDep,
 ) -> Response:
     graph = _required(_named(request, settings))
-    check_writable(store, graph)
-    triples = await _upload(request, graph, settings)
-    return await run_in_threadpool(_write, store, executor, graph, put_update(graph, triples))
+    parts = await _parts(request)
+    base = graph.iri or graph_store_url(request, settings.public_base_url)
+    return await run_in_threadpool(_write, store, executor, graph, parts, base, put_update)
 
 
 @router.post(GRAPH_STORE_PATH, summary="Add to a graph, or create one", **_WRITE)
@@ -143,11 +140,12 @@ async def post_graph(
     _owner: OwnerDep,
     executor: ExecutorDep,
 ) -> Response:
-    named = _named(request, settings)
-    graph = named or GraphRef(f"{graph_store_url(request, settings.public_base_url)}/{uuid4().hex}")
-    check_writable(store, graph)
-    triples = await _upload(request, graph, settings)
-    return await run_in_threadpool(_write, store, executor, graph, post_update(graph, triples))
+    store_url = graph_store_url(request, settings.public_base_url)
+    graph = _named(request, settings) or GraphRef(f"{store_url}/{uuid4().hex}")
+    parts = await _parts(request)
+    return await run_in_threadpool(
+        _write, store, executor, graph, parts, graph.iri or store_url, post_update
+    )
 
 
 @router.delete(GRAPH_STORE_PATH, summary="Delete a graph", **_WRITE)
@@ -160,36 +158,58 @@ async def delete_graph(
     executor: ExecutorDep,
 ) -> Response:
     graph = _required(_named(request, settings))
-    check_writable(store, graph)
     return await run_in_threadpool(_delete, store, executor, graph)
 
 
-def _readable(graph: GraphRef, viewer: Viewer, store: GraphStore) -> Dataset:
-    requested = requested_dataset(graph)
-    restrict = restriction_for(viewer, store)
-    if restrict is None:
-        return requested or Dataset()
-    return restrict(requested)
-
-
-async def _upload(request: Request, graph: GraphRef, settings: Settings) -> str:
-    """The request body's triples as N-Triples; relative IRIs resolve against the graph."""
-    base = graph.iri or graph_store_url(request, settings.public_base_url)
+async def _parts(request: Request) -> list[tuple[str | None, bytes]]:
+    """The body as (Content-Type, bytes) parts: one, or each file part of a multipart body."""
     content_type = request.headers.get("content-type")
     if split_content_type(content_type)[0] != "multipart/form-data":
-        return read_upload(await request.body(), content_type, base)
+        return [(content_type, await request.body())]
     parts: list[tuple[str | None, bytes]] = []
     async with request.form() as form:
         for name, value in form.multi_items():
             if not isinstance(value, UploadFile):
                 raise MalformedRdf(f"multipart field {name!r} is not a file part with a type")
             parts.append((value.content_type, await value.read()))
-    return read_parts(parts, base)
+    return parts
+
+
+# The functions below read the store or parse RDF, so they run in a worker thread.
+
+
+def _read(
+    store: GraphStore,
+    executor: QueryExecutor,
+    viewer: Viewer,
+    graph: GraphRef,
+    media: MediaFormat,
+    row_limit: int | None,
+    head: bool,
+) -> QueryOutput | None:
+    requested = requested_dataset(graph)
+    # The Graph Store addresses graphs as they are stored: an owner's `?default` is the store's
+    # own default graph (what PUT and DELETE on `?default` change), not the merged query view.
+    restrict = None if viewer.is_owner else restriction_for(viewer, store)
+    allowed = (requested or Dataset()) if restrict is None else restrict(requested)
+    if not may_read(graph, allowed) or not exists(store, graph):
+        raise GraphNotFound(f"no {graph} here")
+    if head:
+        return None
+    return run_query(executor, read_job(graph, allowed, media, row_limit))
 
 
 def _write(
-    store: GraphStore, executor: QueryExecutor, graph: GraphRef, job: UpdateJob | None
+    store: GraphStore,
+    executor: QueryExecutor,
+    graph: GraphRef,
+    parts: list[tuple[str | None, bytes]],
+    base_iri: str,
+    make_job: Callable[[GraphRef, str], UpdateJob | None],
 ) -> Response:
+    check_writable(store, graph)
+    # Relative IRIs in the body resolve against the graph's IRI.
+    job = make_job(graph, read_parts(parts, base_iri))
     with store.write_lock:
         created = not exists(store, graph)
         if job is not None:
@@ -200,6 +220,7 @@ def _write(
 
 
 def _delete(store: GraphStore, executor: QueryExecutor, graph: GraphRef) -> Response:
+    check_writable(store, graph)
     with store.write_lock:
         if not exists(store, graph):
             raise GraphNotFound(f"no {graph} here")

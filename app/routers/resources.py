@@ -30,7 +30,6 @@ from app.linkeddata.related import operations, views_for
 from app.linkeddata.render import stylesheet
 from app.linkeddata.state import LinkedData, Reader, get_linked_data
 from app.linkeddata.validators import conditional_response, data_version
-from app.linkeddata.vocab import DCTERMS
 from app.security.access import Viewer, get_viewer
 from app.sparql.negotiation import NotAcceptable
 from app.sparql.scope import public_base
@@ -151,7 +150,6 @@ def resource(
     if fmt is HTML:
         views = views_for(
             description.iri,
-            description.first_literal(DCTERMS + "identifier"),
             description.types,
             operations(request.app.openapi()),
             reader.vocabulary,

@@ -26,6 +26,7 @@ from app.sparql.openapi import (
 from app.sparql.protocol import (
     DescribeService,
     QueryOperation,
+    Restrict,
     UpdateOperation,
     operation_from_get,
     operation_from_post,
@@ -44,8 +45,11 @@ ViewerDep = Annotated[Viewer, Depends(get_viewer)]
 TRUNCATED_HEADER = "CDKG-Truncated"
 
 
-def current_executor(request: Request, store: StoreDep) -> QueryExecutor:
-    """The app's executor; an in-process one when the app runs without (tests, tools)."""
+async def current_executor(request: Request, store: StoreDep) -> QueryExecutor:
+    """The app's executor; an in-process one when the app runs without (tests, tools).
+
+    `async` only so that FastAPI calls it on the event loop instead of a thread: it blocks on
+    nothing."""
     executor: QueryExecutor | None = getattr(request.app.state, "executor", None)
     return executor if executor is not None else InProcessExecutor(store)
 
@@ -74,7 +78,9 @@ async def sparql_get(
     params = request.query_params.multi_items()
     operation = operation_from_get(params)
     if isinstance(operation, DescribeService):
-        return _service_description(request, store, viewer, settings.public_base_url)
+        return await run_in_threadpool(
+            _service_description, request, store, viewer, settings.public_base_url
+        )
     return await _query(request, operation, store, viewer, executor, settings)
 
 
@@ -117,16 +123,38 @@ async def _query(
     executor: QueryExecutor,
     settings: Settings,
 ) -> Response:
-    plan = plan_query(
+    output = await run_in_threadpool(
+        _answer,
         operation,
-        restrict=restriction_for(viewer, store),
-        accept=request.headers.get("accept"),
-        formats=request.query_params.getlist("format"),
-        base_iri=endpoint_url(request, settings.public_base_url),
-        row_limit=settings.row_limit if viewer.role == "anonymous" else None,
+        executor,
+        restriction_for(viewer, store),
+        request.headers.get("accept"),
+        request.query_params.getlist("format"),
+        endpoint_url(request, settings.public_base_url),
+        settings.row_limit if viewer.role == "anonymous" else None,
     )
-    output = await run_in_threadpool(run_query, executor, plan.job)
     return stream(output)
+
+
+def _answer(
+    operation: QueryOperation,
+    executor: QueryExecutor,
+    restrict: Restrict | None,
+    accept: str | None,
+    formats: list[str],
+    base_iri: str,
+    row_limit: int | None,
+) -> QueryOutput:
+    # Planning reads the catalogue (access control), so it runs off the event loop too.
+    job = plan_query(
+        operation,
+        restrict=restrict,
+        accept=accept,
+        formats=formats,
+        base_iri=base_iri,
+        row_limit=row_limit,
+    )
+    return run_query(executor, job)
 
 
 def stream(output: QueryOutput) -> StreamingResponse:

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -19,6 +20,8 @@ from app.sparql.lexer import Token, line_column, pname_parts, tokens
 
 QueryForm = Literal["SELECT", "CONSTRUCT", "DESCRIBE", "ASK"]
 _FORMS: frozenset[str] = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
+# Could the text have a FROM keyword? Not inside a name such as `cdo:fromProject` or `?from`.
+_FROM = re.compile(r"(?<![\w:?$])from", re.IGNORECASE)
 
 
 class DatasetConflict(ValueError):
@@ -44,7 +47,14 @@ def top_level(text: str) -> Iterator[tuple[Token, int]]:
 
 
 def query_shape(text: str, base_iri: str | None = None) -> QueryShape:
-    """The form and dataset clause of a query; a text that does not lex as one gives Nones."""
+    """The form and dataset clause of a query; a text that does not lex as one gives Nones.
+
+    Only the head is read: the dataset clause comes before the WHERE group (after the template,
+    for CONSTRUCT), so lexing stops at the group's opening brace; without the letters FROM
+    anywhere, it stops at the form's keyword.
+    """
+    if _FROM.search(text) is None:
+        return QueryShape(_form_only(text), None)
     form: QueryForm | None = None
     prefixes: dict[str, str] = {}
     base = base_iri
@@ -53,9 +63,17 @@ def query_shape(text: str, base_iri: str | None = None) -> QueryShape:
     seen_from = False
     pending: str | None = None  # the keyword waiting for its IRI: PREFIX, BASE, FROM, NAMED
     prefix_name = ""
+    template_seen = False
+    previous = ""
     for token, depth in top_level(text):
         if depth:
             continue
+        if token.kind == "punct" and token.text == "{":
+            if form != "CONSTRUCT" or previous == "WHERE" or template_seen:
+                break
+            template_seen = True
+            continue
+        previous = token.upper if token.kind == "word" else ""
         if pending == "PREFIX" and token.kind == "pname":
             prefix_name = pname_parts(token)[0]
             pending = "PREFIX_IRI"
@@ -86,6 +104,15 @@ def query_shape(text: str, base_iri: str | None = None) -> QueryShape:
             pending = None
     dataset = Dataset(tuple(default), tuple(named)) if seen_from else None
     return QueryShape(form, dataset)
+
+
+def _form_only(text: str) -> QueryForm | None:
+    for token, depth in top_level(text):
+        if depth == 0 and token.kind == "word" and token.upper in _FORMS:
+            return token.upper  # type: ignore[return-value]
+        if depth == 0 and token.kind == "punct" and token.text == "{":
+            return None
+    return None
 
 
 def add_using(update: str, default: Sequence[str], named: Sequence[str]) -> str:

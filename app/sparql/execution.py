@@ -15,6 +15,9 @@ from typing import Literal, Protocol
 
 ResultKind = Literal["solutions", "boolean", "graph"]
 
+# In a `Dataset`, this name stands for the store's own default graph (which has no IRI).
+STORE_DEFAULT_GRAPH = ""
+
 
 @dataclass(frozen=True)
 class Dataset:

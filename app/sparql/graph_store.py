@@ -113,14 +113,10 @@ def check_writable(store: GraphStore, graph: GraphRef) -> None:
         )
 
 
-def read_upload(body: bytes, content_type: str | None, base_iri: str) -> str:
-    """The triples of an upload as N-Triples text; relative IRIs resolve against `base_iri`."""
-    fmt = rdf_format_for(content_type)
-    return _ntriples(body, fmt, base_iri)
-
-
 def read_parts(parts: Sequence[tuple[str | None, bytes]], base_iri: str) -> str:
-    """The triples of every part of a multipart/form-data upload, merged."""
+    """The triples of an upload as N-Triples text: of its body, or of every file part of a
+    multipart/form-data body, merged. Each part's Content-Type picks its parser; relative IRIs
+    resolve against `base_iri`."""
     if not parts:
         raise MalformedRdf("the multipart body has no file parts")
     return "".join(_ntriples(data, rdf_format_for(ctype), base_iri) for ctype, data in parts)

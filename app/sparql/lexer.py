@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 TokenKind = Literal["iri", "pname", "var", "bnode", "string", "number", "word", "punct"]
 
@@ -49,8 +48,9 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    # A tuple, not a dataclass: tokens are made by the hundred per query, and a frozen
+    # dataclass costs several times as much to build.
     kind: TokenKind
     text: str
     start: int

@@ -78,7 +78,13 @@ FORMATS: tuple[MediaFormat, ...] = (
         _REGISTRY + "SPARQL_Results_TSV",
     ),
     MediaFormat(
-        "ttl", "text/turtle", ("application/x-turtle",), _GRAPH, "Turtle", _REGISTRY + "Turtle"
+        "ttl",
+        "text/turtle",
+        ("application/x-turtle",),
+        _GRAPH,
+        "Turtle",
+        _REGISTRY + "Turtle",
+        ("turtle", "n3"),
     ),
     MediaFormat(
         "nt",

@@ -23,7 +23,6 @@ from app.sparql.clauses import DatasetConflict, add_using, query_shape
 from app.sparql.execution import Dataset, QueryJob, ResultKind, UpdateJob
 from app.sparql.iri import is_absolute_iri
 from app.sparql.negotiation import (
-    MediaFormat,
     UnsupportedMediaType,
     negotiate,
     split_content_type,
@@ -69,14 +68,6 @@ class UpdateOperation:
 @dataclass(frozen=True)
 class DescribeService:
     """A GET with neither `query` nor `update`: the service description."""
-
-
-@dataclass(frozen=True)
-class QueryPlan:
-    job: QueryJob
-    # The negotiated format for the query's form; None if the form could not be read (the
-    # engine then reports the syntax error).
-    media: MediaFormat | None
 
 
 def operation_from_get(params: Sequence[tuple[str, str]]) -> QueryOperation | DescribeService:
@@ -128,32 +119,31 @@ def plan_query(
     formats: Sequence[str] = (),
     base_iri: str | None = None,
     row_limit: int | None = None,
-) -> QueryPlan:
+) -> QueryJob:
     """The job to run for `operation`.
 
-    `restrict` narrows the requested dataset to what the caller may read; None means the
-    caller may read the whole store (owners), and the text's own FROM clauses then apply as the
-    engine reads them.
+    The response type is negotiated for the query's form (a text whose form cannot be read
+    keeps the defaults: the engine then reports its syntax error). `restrict` narrows the
+    requested dataset to what the caller may read; None means the caller may read the whole
+    store (owners), and the text's own FROM clauses then apply as the engine reads them.
     """
     screen(operation.query)
     shape = query_shape(operation.query, base_iri)
+    kind = _KIND_OF_FORM[shape.form] if shape.form is not None else None
+    media = negotiate(kind, accept, formats) if kind is not None else None
     if restrict is None:
         dataset = operation.dataset if operation.dataset is not None else Dataset()
     else:
         requested = operation.dataset if operation.dataset is not None else shape.dataset
         dataset = restrict(requested)
     job = QueryJob(operation.query, dataset, base_iri, row_limit=row_limit)
-    if shape.form is None:
-        return QueryPlan(job, None)
-    kind = _KIND_OF_FORM[shape.form]
-    media = negotiate(kind, accept, formats)
+    if media is None:
+        return job
     if kind == "solutions":
-        job = replace(job, solutions_media_type=media.media_type)
-    elif kind == "boolean":
-        job = replace(job, boolean_media_type=media.media_type)
-    else:
-        job = replace(job, graph_media_type=media.media_type)
-    return QueryPlan(job, media)
+        return replace(job, solutions_media_type=media.media_type)
+    if kind == "boolean":
+        return replace(job, boolean_media_type=media.media_type)
+    return replace(job, graph_media_type=media.media_type)
 
 
 def plan_update(operation: UpdateOperation, *, base_iri: str | None = None) -> UpdateJob:

@@ -1,7 +1,7 @@
 """Where the endpoints are, and which part of the store a caller queries.
 
-Owners (and the W3C harness, which acts as one) query the whole store: the store's default
-graph, every named graph, FROM and FROM NAMED as the text says. Everyone else gets what
+Owners query the whole store: FROM and FROM NAMED as the text says, and by default the store's
+default graph merged with every catalogued study graph. Everyone else gets what
 `app.security.access.restrict_dataset` allows: catalogued graphs of their level only.
 """
 
@@ -12,9 +12,10 @@ from functools import partial
 from fastapi import Request
 
 from app.security.access import Viewer, restrict_dataset
-from app.sparql.execution import Dataset
+from app.sparql.execution import STORE_DEFAULT_GRAPH, Dataset
 from app.sparql.protocol import Restrict
-from app.store.base import GraphStore
+from app.store.base import AccessLevel, GraphStore
+from app.store.catalogue import visible_graphs
 
 SPARQL_PATH = "/sparql"
 GRAPH_STORE_PATH = "/rdf-graph-store"
@@ -23,8 +24,20 @@ GRAPH_STORE_PATH = "/rdf-graph-store"
 def restriction_for(viewer: Viewer, store: GraphStore) -> Restrict | None:
     """How to narrow `viewer`'s requested dataset; None: no narrowing (the whole store)."""
     if viewer.is_owner:
-        return None
+        return partial(_owner_dataset, store)
     return partial(_restrict, viewer, store)
+
+
+def _owner_dataset(store: GraphStore, requested: Dataset | None) -> Dataset:
+    # Owners may read everything, so a dataset they name is used as named. With none named,
+    # their default graph is the store's own default graph merged with every catalogued study
+    # graph: the same study data other roles see by default, plus what owners wrote directly.
+    if requested is not None:
+        return requested
+    return Dataset(
+        default_graphs=(STORE_DEFAULT_GRAPH, *visible_graphs(store, AccessLevel.CONFIDENTIAL)),
+        named_graphs=None,
+    )
 
 
 def _restrict(viewer: Viewer, store: GraphStore, requested: Dataset | None) -> Dataset:

@@ -13,7 +13,7 @@ import os
 import signal
 import sys
 
-from pyoxigraph import NamedNode, Store
+from pyoxigraph import DefaultGraph, NamedNode, Store
 
 from app.sparql.execution import QueryJob
 from app.sparql.worker_protocol import (
@@ -72,7 +72,7 @@ def run_job(store: Store, job: QueryJob, sink: FrameSink) -> bytes:
             base_iri=job.base_iri,
             default_graph=None
             if dataset.default_graphs is None
-            else [NamedNode(g) for g in dataset.default_graphs],
+            else [NamedNode(g) if g else DefaultGraph() for g in dataset.default_graphs],
             named_graphs=None
             if dataset.named_graphs is None
             else [NamedNode(g) for g in dataset.named_graphs],

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import PurePosixPath
 from typing import IO
 
-from pyoxigraph import Literal, NamedNode, QuerySolutions
+from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions
 
 from app.store.base import CATALOGUE_GRAPH, CDKG, STORE_NODE, AccessLevel, GraphStore
 
@@ -176,6 +176,9 @@ def publish_study(
             return PublishOutcome(study_iri, True, 0, 0, generation(store))
         current = [s for s in _all_sources(store) if s.study == study_iri or s.iri in new_sources]
         old_graphs = {g.iri for s in current for g in s.graphs}
+        retired = old_graphs - new_graphs
+        # Marked before writing, so that whatever a crash leaves behind is known to be ours.
+        _mark_pending(store, new_graphs)
         store.bulk_load_quads(nquads)
         store.update(
             _PREFIXES
@@ -183,10 +186,11 @@ def publish_study(
             + " ;\n"
             + _insert_sources_update(study_iri, sources, stamp)
             + " ;\n"
+            + _pending_update(add=retired, remove=new_graphs)
+            + " ;\n"
             + GENERATION_BUMP
         )
-        for graph in sorted(old_graphs - new_graphs):
-            store.drop_graph(graph)
+        _drop_pending(store, retired)
         return PublishOutcome(
             study_iri,
             False,
@@ -206,10 +210,11 @@ def drop_source(store: GraphStore, source: str) -> DropOutcome:
                   WHERE {{ GRAPH <{CATALOGUE_GRAPH}> {{
                     VALUES ?src {{ <{target.iri}> }}
                     {{ ?src ?p ?o }} UNION {{ ?src cdkg:graph ?g . ?g ?gp ?go }} }} }} ;\n"""
+            + _pending_update(add={g.iri for g in target.graphs}, remove=set())
+            + " ;\n"
             + GENERATION_BUMP
         )
-        for graph in target.graphs:
-            store.drop_graph(graph.iri)
+        _drop_pending(store, {g.iri for g in target.graphs})
         return DropOutcome(
             target.iri,
             target.study,
@@ -221,16 +226,64 @@ def drop_source(store: GraphStore, source: str) -> DropOutcome:
 
 
 def collect_garbage(store: GraphStore) -> tuple[str, ...]:
-    """Drop every named graph that is neither catalogued nor the catalogue; return their IRIs.
+    """Drop what an interrupted load or drop left behind; return the IRIs of those graphs.
 
-    These are what an interrupted load or drop left behind; no reader ever sees them.
+    Only graphs this module marked as pending (about to be written, or retired by a switch)
+    and that no source lists are dropped: graphs written through the SPARQL Update or Graph
+    Store protocols are never catalogued, and must survive the next load.
     """
     with store.write_lock:
         keep = {g.iri for s in _all_sources(store) for g in s.graphs} | {CATALOGUE_GRAPH}
-        orphans = tuple(sorted(set(store.graph_names()) - keep))
-        for graph in orphans:
-            store.drop_graph(graph)
+        orphans = tuple(sorted(_pending_graphs(store) - keep))
+        _drop_pending(store, set(orphans))
+        stale_marks = _pending_graphs(store) & keep
+        if stale_marks:
+            _set_pending(store, remove=stale_marks)
         return orphans
+
+
+_PENDING = f"<{CDKG}PendingGraph>"
+_CATALOGUE = NamedNode(CATALOGUE_GRAPH)
+_RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+
+
+def _pending_update(*, add: Iterable[str] = (), remove: Iterable[str] = ()) -> str:
+    """SPARQL that marks graphs as pending (droppable when uncatalogued) or clears the mark."""
+
+    def block(graphs: Iterable[str]) -> str:
+        return " ".join(f"<{g}> {_RDF_TYPE} {_PENDING} ." for g in sorted(graphs))
+
+    return (
+        f"DELETE DATA {{ GRAPH <{CATALOGUE_GRAPH}> {{ {block(remove)} }} }} ;\n"
+        f"INSERT DATA {{ GRAPH <{CATALOGUE_GRAPH}> {{ {block(add)} }} }}"
+    )
+
+
+def _set_pending(store: GraphStore, *, add: Iterable[str] = (), remove: Iterable[str] = ()) -> None:
+    store.update(_pending_update(add=add, remove=remove))
+
+
+def _mark_pending(store: GraphStore, graphs: Iterable[str]) -> None:
+    # Plain quad insertion (one transaction), distinct from the switch's SPARQL update.
+    store.add_quads(
+        Quad(NamedNode(g), NamedNode(_RDF_TYPE[1:-1]), NamedNode(_PENDING[1:-1]), _CATALOGUE)
+        for g in sorted(graphs)
+    )
+
+
+def _drop_pending(store: GraphStore, graphs: set[str]) -> None:
+    for graph in sorted(graphs):
+        store.drop_graph(graph)
+    if graphs:
+        _set_pending(store, remove=graphs)
+
+
+def _pending_graphs(store: GraphStore) -> set[str]:
+    result = store.query(
+        f"SELECT ?g WHERE {{ GRAPH <{CATALOGUE_GRAPH}> {{ ?g {_RDF_TYPE} {_PENDING} }} }}"
+    )
+    assert isinstance(result, QuerySolutions)
+    return {row["g"].value for row in result}
 
 
 def _all_sources(store: GraphStore) -> list[SourceInfo]:

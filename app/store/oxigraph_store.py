@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Store, Variable, parse, serialize
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store, Variable, parse, serialize
 
 from app.store.base import QueryResult, StoreError, StoreLocked, StoreNotFound, Term
 
@@ -68,7 +68,7 @@ class OxigraphStore:
             base_iri=base_iri,
             prefixes=dict(prefixes) if prefixes is not None else None,
             default_graph=None if default_graphs is None else [*_nodes(default_graphs)],
-            named_graphs=None if named_graphs is None else [*_nodes(named_graphs)],
+            named_graphs=None if named_graphs is None else [NamedNode(g) for g in named_graphs],
             substitutions=dict(substitutions) if substitutions is not None else None,
         )
 
@@ -139,8 +139,9 @@ class OxigraphStore:
         return str(self._path) if self._path is not None else "(memory)"
 
 
-def _nodes(iris: Sequence[str]) -> Iterator[NamedNode]:
-    return (NamedNode(iri) for iri in iris)
+def _nodes(iris: Sequence[str]) -> Iterator[NamedNode | DefaultGraph]:
+    # An empty name stands for the store's default graph (see app.sparql.execution).
+    return (NamedNode(iri) if iri else DefaultGraph() for iri in iris)
 
 
 def _open(path: Path | None, *, read_only: bool) -> Store:

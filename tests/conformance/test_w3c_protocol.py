@@ -34,7 +34,7 @@ from app.sparql.negotiation import formats_for
 from .exchanges import Answer, Exchange, exchanges, send
 from .expected_failures import EXPECTED_FAILURES
 from .live_server import LiveServer, serve
-from .manifests import Entry, defined_entry, entries, suite_dir, update_data
+from .manifests import Entry, defined_entry, entries, file_path, suite_dir, update_data
 from .results import canonical
 
 SUITE = suite_dir()
@@ -93,7 +93,7 @@ def test_w3c_http(entry: Entry, live: LiveServer) -> None:
     store = live.app.state.store
     for load in update_data(entry, entry.node):
         graph = NamedNode(load.graph) if load.graph is not None else DefaultGraph()
-        quads = parse(path=Path(load.file.removeprefix("file://")), base_iri=load.file)
+        quads = parse(path=file_path(load.file), base_iri=load.file)
         store.add_quads(Quad(q.subject, q.predicate, q.object, graph) for q in quads)
     variables: dict[str, str] = {}
     for exchange in exchanges(entry):

@@ -92,8 +92,8 @@ class Engine:
             self.store.add_quads(Quad(q.subject, q.predicate, q.object, graph) for q in quads)
 
     def query(self, text: str, base_iri: str, accept: str | None) -> bytes:
-        plan = plan_query(QueryOperation(text), restrict=None, accept=accept, base_iri=base_iri)
-        return b"".join(run_query(self.executor, plan.job).chunks)
+        job = plan_query(QueryOperation(text), restrict=None, accept=accept, base_iri=base_iri)
+        return b"".join(run_query(self.executor, job).chunks)
 
     def update(self, text: str, base_iri: str) -> None:
         run_update(self.executor, plan_update(UpdateOperation(text), base_iri=base_iri))

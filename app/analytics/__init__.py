@@ -1,0 +1,1 @@
+"""Power analytics over the decision layer: who imposes, relays, excludes, overrides, overrules."""

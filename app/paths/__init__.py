@@ -1,0 +1,1 @@
+"""Path questions over a networkx projection of the decision layer, one per access level."""
