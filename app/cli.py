@@ -65,6 +65,8 @@ if importlib.util.find_spec("app.cli_tokens") is not None:
     cli.add_typer(importlib.import_module("app.cli_tokens").token_app, name="token")
 if importlib.util.find_spec("app.cli_ask") is not None:
     cli.command()(importlib.import_module("app.cli_ask").ask)
+if importlib.util.find_spec("app.cli_datasheet") is not None:
+    cli.command()(importlib.import_module("app.cli_datasheet").datasheet)
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ module only reads it, so a saved `results.json` can be rendered again.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,8 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     for path in (results.get("paths") or {}).get("rows", []):
         if "target" in path and "met" in path:
             name = path.get("name", path.get("what", "paths"))
-            measured = path.get("measured", path.get("median_ms", ""))
+            median = path.get("median_ms")
+            measured = path.get("measured", "" if median is None else f"{median:,.1f} ms")
             rows.append(_row(f"{name}: {path['target']}", str(measured), path["met"]))
     return rows
 
@@ -223,7 +225,7 @@ def _sparql_section(sparql: dict[str, Any] | None) -> list[str]:
             _ms(median.get(n)) if n not in query["errors"] else query["errors"][n] for n in PEERS
         ]
         counts = {rows_seen.get(n) for n in PEERS if rows_seen.get(n) is not None}
-        shown_rows = ", ".join(str(c) for c in sorted(counts)) + (" (differ)" * (len(counts) > 1))
+        shown_rows = ", ".join(f"{c:,}" for c in sorted(counts)) + (" (differ)" * (len(counts) > 1))
         rows.append(
             [
                 query["title"],
@@ -314,4 +316,25 @@ def _cell(value: Any) -> str:
         return "met" if value else "**not met**"
     if isinstance(value, float):
         return f"{value:,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
     return str(value)
+
+
+def main(argv: list[str]) -> int:
+    """Render a saved results.json again: python -m benchmarks.report results.json"""
+    if len(argv) != 1:
+        print("usage: python -m benchmarks.report RESULTS_JSON", file=sys.stderr)
+        return 2
+    try:
+        results = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        print(f"{argv[0]}: cannot read the results: {exc}", file=sys.stderr)
+        return 1
+    results["targets"] = targets(results)
+    print(markdown(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

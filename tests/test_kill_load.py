@@ -116,7 +116,9 @@ def view(path: Path) -> View:
         graph = line.rsplit(b" ", 2)[-2]
         if graph in wanted:
             data.append(line)
-        elif graph == catalogue:
+        elif graph == catalogue and b"catalogue#PendingGraph>" not in line:
+            # Pending-graph marks are the loader's garbage-collection bookkeeping: no reader
+            # consults them, and an interrupted load rightly leaves some behind.
             listed.append(line.decode())
     return View(
         frozenset(listed),

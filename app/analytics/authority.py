@@ -73,10 +73,11 @@ class Authority:
 
 def authority(projection: Projection) -> Authority:
     """The figures for `projection`, computed once and kept with it."""
-    return projection.memo("authority", lambda: _compute(projection))
+    return projection.memo("authority", lambda: compute_authority(projection))
 
 
-def _compute(p: Projection) -> Authority:
+def compute_authority(p: Projection) -> Authority:
+    """The figures, computed afresh (`authority` keeps them with the projection)."""
     counts: dict[str, Counter[str]] = {}
 
     def bump(agent: Node, figure: str, by: int = 1) -> None:

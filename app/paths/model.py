@@ -36,12 +36,10 @@ class Node:
         }
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Edge:
     """One link of the projection. Folded edges (applied, overrode to, justified overrides by)
-    stand for many records: `weight` counts them and `details` breaks the count down. Built
-    once per projection and never changed (not frozen only because that makes building a
-    projection of a large study noticeably slower)."""
+    stand for many records: `weight` counts them and `details` breaks the count down."""
 
     source: str
     target: str

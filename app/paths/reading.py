@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import NamedNode, QuerySolutions
 
-from app.paths.vocabulary import CDO, NODE_KINDS, RDF_TYPE
+from app.paths.vocabulary import CDO, NODE_KINDS
 from app.store.base import GraphStore
 
 _PREFIX = f"PREFIX cdo: <{CDO}>\n"
@@ -29,17 +29,22 @@ DECISION_LAYER = (
     + " } GRAPH ?tg { ?s a ?class } GRAPH ?g { ?s ?p ?o } }"
 )
 
+# Only the counts are read: the summary's IRI names its annotator, project, category or dataset
+# (docs/model.md, "Summaries written at load time"), which saves reading three links per summary.
 SUMMARIES = (
     _PREFIX
     + """SELECT ?s ?p ?o ?tg ?g WHERE {
   VALUES ?class { cdo:ApplicationSummary cdo:OverrideSummary cdo:FinalLabelSummary }
   GRAPH ?tg { ?s a ?class } GRAPH ?g { ?s ?p ?o }
-  FILTER (?p IN (<"""
-    + RDF_TYPE
-    + """>, cdo:annotator, cdo:inProject, cdo:category, cdo:inDataset, cdo:actCount,
-                 cdo:overriddenCount, cdo:itemCount))
+  FILTER (?p IN (cdo:actCount, cdo:overriddenCount, cdo:itemCount))
 }"""
 )
+# summary kind -> (how many record ids its IRI ends with, the slug of each)
+SUMMARY_IRIS: dict[str, tuple[str, ...]] = {
+    "applied": ("person", "project", "category"),
+    "final": ("dataset", "category"),
+    "overrides": ("person",),
+}
 
 OVERRIDES = (
     _PREFIX
@@ -86,22 +91,42 @@ def decision_triples(store: GraphStore, graphs: Sequence[str]) -> Iterator[Tripl
 
 
 def summary_counts(store: GraphStore, graphs: Sequence[str]) -> SummaryCounts:
-    nodes: defaultdict[str, dict[str, str]] = defaultdict(dict)
+    nodes: defaultdict[str, dict[str, int]] = defaultdict(dict)
     for s, p, o, _iri in _rows(store, SUMMARIES, graphs):
-        nodes[s][p] = o
+        nodes[s][p.removeprefix(CDO)] = int(o)
     counts = SummaryCounts()
-    for fields in nodes.values():
-        kind = fields.get(RDF_TYPE, "")
-        if kind == CDO + "ApplicationSummary":
-            key = (fields[CDO + "annotator"], fields[CDO + "inProject"], fields[CDO + "category"])
-            _add(counts.applied.setdefault(key, [0, 0]), fields)
-        elif kind == CDO + "OverrideSummary":
-            _add(counts.by_annotator.setdefault(fields[CDO + "annotator"], [0, 0]), fields)
-        elif kind == CDO + "FinalLabelSummary":
-            per_dataset = counts.final_labels.setdefault(fields[CDO + "inDataset"], {})
-            category = fields[CDO + "category"]
-            per_dataset[category] = per_dataset.get(category, 0) + int(fields[CDO + "itemCount"])
+    for iri, fields in nodes.items():
+        named = summary_records(iri)
+        if named is None:
+            continue
+        kind, records = named
+        acts, overridden = fields.get("actCount", 0), fields.get("overriddenCount", 0)
+        if kind == "applied":
+            key = (records[0], records[1], records[2])
+            found = counts.applied.setdefault(key, [0, 0])
+        elif kind == "overrides":
+            found = counts.by_annotator.setdefault(records[0], [0, 0])
+        else:
+            per_dataset = counts.final_labels.setdefault(records[0], {})
+            per_dataset[records[1]] = per_dataset.get(records[1], 0) + fields.get("itemCount", 0)
+            continue
+        found[0] += acts
+        found[1] += overridden
     return counts
+
+
+def summary_records(iri: str) -> tuple[str, tuple[str, ...]] | None:
+    """The kind of a summary and the IRIs of the records its IRI names:
+    `{base}summary/{kind}/{level}/{id}/...` names `{base}{slug}/{id}` for each slug of the kind."""
+    for kind, slugs in SUMMARY_IRIS.items():
+        head, *ids = iri.rsplit("/", len(slugs) + 1)
+        marker = f"summary/{kind}"
+        if len(ids) == len(slugs) + 1 and head.endswith(marker):
+            base = head.removesuffix(marker)
+            return kind, tuple(
+                f"{base}{slug}/{ident}" for slug, ident in zip(slugs, ids[1:], strict=True)
+            )
+    return None
 
 
 def override_records(store: GraphStore, graphs: Sequence[str]) -> dict[str, OverrideRecord]:
@@ -120,11 +145,6 @@ def override_records(store: GraphStore, graphs: Sequence[str]) -> dict[str, Over
         else:
             record.evidence.append(o)
     return {iri: r for iri, r in found.items() if r.reviewer and r.new_category}
-
-
-def _add(target: list[int], fields: dict[str, str]) -> None:
-    target[0] += int(fields.get(CDO + "actCount", "0"))
-    target[1] += int(fields.get(CDO + "overriddenCount", "0"))
 
 
 def _rows(

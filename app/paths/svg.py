@@ -59,7 +59,9 @@ def render_svg(subgraph: Subgraph, title: str) -> str:
 
 
 def _layout(subgraph: Subgraph) -> dict[str, tuple[float, float]]:
-    """Columns by undirected distance from the first node; rows in insertion order."""
+    """Columns by undirected distance from the first node (networkx's multipartite layout
+    places them); within a column, nodes sit near the mean row of their neighbours in earlier
+    columns, which keeps most edges short and uncrossed."""
     if not subgraph.nodes:
         return {}
     graph: nx.Graph[str] = nx.Graph()
@@ -71,15 +73,18 @@ def _layout(subgraph: Subgraph) -> dict[str, tuple[float, float]]:
     for iri in graph.nodes:
         graph.nodes[iri]["layer"] = distance.get(iri, last)
     raw = nx.multipartite_layout(graph, subset_key="layer", align="vertical", scale=1.0)
-    columns: defaultdict[int, list[str]] = defaultdict(list)
+    columns: defaultdict[float, list[str]] = defaultdict(list)
     for iri in subgraph.nodes:
-        columns[graph.nodes[iri]["layer"]].append(iri)
+        columns[round(float(raw[iri][0]), 6)].append(iri)
+    rows: dict[str, float] = {}
     positions: dict[str, tuple[float, float]] = {}
-    for layer, column in sorted(columns.items()):
-        # networkx spreads each column over the same height; keep its order, fix the spacing.
-        ordered = sorted(column, key=lambda iri: float(raw[iri][1]))
-        for row, iri in enumerate(ordered):
-            positions[iri] = (MARGIN + layer * COLUMN_WIDTH, MARGIN + row * ROW_HEIGHT)
+    for index, (_x, column) in enumerate(sorted(columns.items())):
+        for order, iri in enumerate(column):
+            placed = [rows[n] for n in graph.neighbors(iri) if n in rows]
+            rows[iri] = sum(placed) / len(placed) if placed else float(order)
+        for row, iri in enumerate(sorted(column, key=lambda iri: rows[iri])):
+            rows[iri] = float(row)
+            positions[iri] = (MARGIN + index * COLUMN_WIDTH, MARGIN + row * ROW_HEIGHT)
     return positions
 
 
@@ -89,21 +94,37 @@ def _edges(subgraph: Subgraph, positions: dict[str, tuple[float, float]]) -> lis
         grouped[(edge.source, edge.target)].append(edge)
     out: list[str] = []
     for (source, target), edges in grouped.items():
-        (x1, y1), (x2, y2) = _anchor(positions[source]), _anchor(positions[target])
-        if (x1, y1) == (x2, y2):
+        if positions[source] == positions[target]:
             continue
-        x1, y1, x2, y2 = _clip(x1, y1, x2, y2)
         label = "; ".join(_edge_label(e) for e in edges)
         evidence = sorted({i.rsplit("/", 1)[-1] for e in edges for i in e.evidence})
         tip = label + (f" (evidence: {', '.join(evidence)})" if evidence else "")
+        shape, (lx, ly), anchor = _route(positions[source], positions[target])
         out.append(
-            f'<g class="edge"><title>{escape(tip)}</title>'
-            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#555" '
-            'stroke-width="1.2" marker-end="url(#arrow)"/>'
-            f'<text x="{(x1 + x2) / 2:.1f}" y="{(y1 + y2) / 2 - 4:.1f}" text-anchor="middle" '
-            f'font-size="10" fill="#333">{escape(_short(label, 40))}</text></g>'
+            f'<g class="edge"><title>{escape(tip)}</title>{shape}'
+            f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}" font-size="10" '
+            f'fill="#333">{escape(_short(label, 40))}</text></g>'
         )
     return out
+
+
+def _route(
+    source: tuple[float, float], target: tuple[float, float]
+) -> tuple[str, tuple[float, float], str]:
+    """The edge's SVG shape, where its label goes and how the label is anchored. Edges within
+    one column bend out to the right of it instead of running through the boxes between."""
+    style = 'fill="none" stroke="#555" stroke-width="1.2" marker-end="url(#arrow)"'
+    if source[0] == target[0]:
+        x = source[0] + NODE_WIDTH
+        y1, y2 = source[1] + NODE_HEIGHT / 2, target[1] + NODE_HEIGHT / 2
+        bend = x + 24 + abs(y2 - y1) / 6
+        path = f'<path d="M {x:.1f} {y1:.1f} C {bend:.1f} {y1:.1f} {bend:.1f} {y2:.1f} '
+        path += f'{x:.1f} {y2:.1f}" {style}/>'
+        return path, (bend - 4, (y1 + y2) / 2 + 3), "start"
+    (x1, y1), (x2, y2) = _anchor(source), _anchor(target)
+    x1, y1, x2, y2 = _clip(x1, y1, x2, y2)
+    line = f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" {style}/>'
+    return line, ((x1 + x2) / 2, (y1 + y2) / 2 - 4), "middle"
 
 
 def _nodes(subgraph: Subgraph, positions: dict[str, tuple[float, float]]) -> list[str]:
