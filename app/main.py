@@ -14,7 +14,18 @@ from fastapi import FastAPI
 from app import __version__
 from app.errors import install_error_handlers
 from app.middleware import install_middleware
-from app.routers import dumps, graph_store, health, ontology, resources, sparql, void
+from app.routers import (
+    analytics,
+    datasheets,
+    dumps,
+    graph_store,
+    health,
+    ontology,
+    paths,
+    resources,
+    sparql,
+    void,
+)
 from app.settings import Settings
 from app.sparql.workers import create_executor
 from app.store.oxigraph_store import open_store
@@ -59,4 +70,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(ontology.router)
     app.include_router(void.router)
     app.include_router(dumps.router)
+    app.include_router(paths.router)
+    app.include_router(analytics.router)
+    app.include_router(datasheets.router)
     return app

@@ -15,6 +15,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from test_paths_support import MINI, mini, running_app, view_as
 
+from app.security.access import ViewerRole
+
 
 @pytest.fixture(scope="module")
 def api() -> Iterator[tuple[TestClient, FastAPI]]:
@@ -140,8 +142,9 @@ def test_figures_respect_the_viewer_level(tmp_path: Path) -> None:
     yaml.write_text(marked, encoding="utf-8")
     with running_app(study) as (client, app):
         made = {}
-        for role in ("anonymous", "owner"):
-            view_as(app, role)  # type: ignore[arg-type]
+        roles: tuple[ViewerRole, ...] = ("anonymous", "owner")
+        for role in roles:
+            view_as(app, role)
             made[role] = actor(client.get("/analytics/authority").json(), "person", "M1")
         assert made["anonymous"]["impositions_made"] == 2
         assert made["owner"]["impositions_made"] == 3

@@ -17,6 +17,7 @@ from test_paths_support import MINI, load, mini, running_app, view_as
 from typer.testing import CliRunner
 
 from app.cli_datasheet import datasheet
+from app.security.access import ViewerRole
 from app.store.oxigraph_store import OxigraphStore
 
 RAI = "http://mlcommons.org/croissant/RAI/"
@@ -30,8 +31,8 @@ def api() -> Iterator[tuple[TestClient, FastAPI]]:
         yield started
 
 
-def sheet(api: tuple[TestClient, FastAPI], role: str, dataset: str, fmt: str) -> Any:
-    view_as(api[1], role)  # type: ignore[arg-type]
+def sheet(api: tuple[TestClient, FastAPI], role: ViewerRole, dataset: str, fmt: str) -> Any:
+    view_as(api[1], role)
     response = api[0].get(f"/datasets/{dataset}/datasheet", params={"format": fmt})
     api[1].dependency_overrides.clear()
     assert response.status_code == 200

@@ -12,6 +12,7 @@ from test_paths_support import MINI, ONTOLOGY, loaded_store, mini
 
 from app.paths.cache import get_projection
 from app.paths.projection import Projection, build_projection
+from app.paths.reading import summary_records
 from app.paths.vocabulary import APPLIED, JUSTIFIED_BY, OVERRODE_TO, ontology_labels
 from app.store.base import AccessLevel, GraphStore
 from app.store.catalogue import GENERATION_BUMP, visible_graphs
@@ -134,3 +135,27 @@ def test_cache_rebuilds_only_when_the_generation_moves(store: OxigraphStore) -> 
     assert second is not first
     assert second.generation == first.generation + 1
     assert set(second.graph.nodes) == set(first.graph.nodes)
+
+
+@pytest.mark.parametrize(
+    ("iri", "expected"),
+    [
+        (
+            "https://example.org/mini/summary/applied/public/A1/PJ1/c-pet",
+            ("applied", (mini("person", "A1"), mini("project", "PJ1"), mini("category", "c-pet"))),
+        ),
+        (
+            "https://x.org/s#summary/final/restricted/DS1/summary",
+            ("final", ("https://x.org/s#dataset/DS1", "https://x.org/s#category/summary")),
+        ),
+        (
+            "https://example.org/mini/summary/overrides/confidential/A2",
+            ("overrides", (mini("person", "A2"),)),
+        ),
+        ("https://example.org/mini/person/A1", None),
+    ],
+)
+def test_summary_iris_name_the_records_they_count(
+    iri: str, expected: tuple[str, tuple[str, ...]] | None
+) -> None:
+    assert summary_records(iri) == expected

@@ -11,6 +11,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from test_paths_support import MINI, mini, running_app, view_as
 
+from app.security.access import ViewerRole
+
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -28,8 +30,8 @@ def client(api: tuple[TestClient, FastAPI]) -> Iterator[TestClient]:
     app.dependency_overrides.clear()
 
 
-def as_role(api: tuple[TestClient, FastAPI], role: str) -> TestClient:
-    view_as(api[1], role)  # type: ignore[arg-type]
+def as_role(api: tuple[TestClient, FastAPI], role: ViewerRole) -> TestClient:
+    view_as(api[1], role)
     return api[0]
 
 

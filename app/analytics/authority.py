@@ -14,8 +14,7 @@ from typing import Any
 
 import networkx as nx
 
-from app.paths.chain import brief
-from app.paths.model import Node
+from app.paths.model import Node, brief
 from app.paths.projection import Projection
 from app.paths.vocabulary import CDO, ORG, OVERRODE_TO
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from app.paths.model import Node, Subgraph, evidence_json
+from app.paths.model import Node, Subgraph, brief, evidence_json
 from app.paths.projection import Projection
 from app.paths.vocabulary import CDO, ORG
 
@@ -62,10 +62,6 @@ class Chain:
             ],
             **self.subgraph.to_json(),
         }
-
-
-def brief(node: Node) -> dict[str, str]:
-    return {"iri": node.iri, "ref": node.ref, "id": node.id, "label": node.label}
 
 
 def relay_chain(projection: Projection, imposition: Node) -> Chain:

@@ -7,8 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.paths.chain import brief
-from app.paths.model import Edge, Node, Subgraph, evidence_json
+from app.paths.model import Edge, Node, Subgraph, brief, evidence_json
 from app.paths.projection import Projection
 from app.paths.vocabulary import APPLIED, CDO, OVERRODE_TO
 
@@ -59,8 +58,12 @@ class Explanation:
                 "acts_applying_it": sum(e.details.get("acts", 0) for e in self.applied),
                 "of_it": sum(e.details.get("overridden", 0) for e in self.applied),
                 "to_it": [
-                    {"reviewer": brief(p.node(e.source)), "count": e.weight, "by": e.details}
-                    | {"evidence": evidence_json(e.evidence)}
+                    {
+                        "reviewer": brief(p.node(e.source)),
+                        "count": e.weight,
+                        "by": dict(e.details),
+                        "evidence": evidence_json(e.evidence),
+                    }
                     for e in self.overrode_to
                 ],
             },

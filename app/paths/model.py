@@ -73,6 +73,11 @@ class Edge:
         return body
 
 
+def brief(node: Node) -> dict[str, str]:
+    """How an answer names a node it does not describe in full."""
+    return {"iri": node.iri, "ref": node.ref, "id": node.id, "label": node.label}
+
+
 def evidence_id(iri: str) -> str:
     """Evidence IRIs end in `evidence/{id}` (docs/model.md)."""
     return iri.rsplit("/", 1)[-1]
