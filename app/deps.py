@@ -1,7 +1,8 @@
 """The FastAPI dependencies every router shares: the settings and the open store.
 
 Both live on `app.state`, set by `create_app` and its lifespan; tests swap them with
-`app.dependency_overrides`.
+`app.dependency_overrides`. They are `async` although they await nothing: FastAPI runs a plain
+`def` dependency in its thread pool, and that hop costs more than the attribute reads here.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from app.settings import Settings
 from app.store import GraphStore, StoreError
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_store(request: Request) -> GraphStore:
+async def get_store(request: Request) -> GraphStore:
     store: GraphStore | None = getattr(request.app.state, "store", None)
     if store is None:
         raise StoreError("the store is not open (the application has not started)")

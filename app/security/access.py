@@ -71,8 +71,11 @@ def token_store(request: Request) -> TokenStore:
     return store
 
 
-def get_viewer(request: Request) -> Viewer:
-    """FastAPI dependency: the caller's viewer. A bad or revoked token is 401, never anonymous."""
+async def get_viewer(request: Request) -> Viewer:
+    """FastAPI dependency: the caller's viewer. A bad or revoked token is 401, never anonymous.
+
+    `async` so that it runs on the event loop rather than in a worker thread: the token check
+    is a hash and a `stat` of the tokens file (re-read only when that file changed)."""
     try:
         return resolve_viewer(request.headers.get("authorization"), token_store(request))
     except InvalidCredentials as exc:
@@ -90,8 +93,13 @@ def get_viewer(request: Request) -> Viewer:
         ) from None
 
 
-def require_owner(viewer: Annotated[Viewer, Depends(get_viewer)]) -> Viewer:
+async def require_owner(viewer: Annotated[Viewer, Depends(get_viewer)]) -> Viewer:
     """FastAPI dependency for writes: an owner token, else 401 (no token) or 403."""
+    return check_owner(viewer)
+
+
+def check_owner(viewer: Viewer) -> Viewer:
+    """`viewer` if it is an owner; else the 401 (no token) or 403 that writes answer."""
     if viewer.is_owner:
         return viewer
     if viewer.role == "anonymous":

@@ -47,6 +47,9 @@ class QueryOutput:
     chunks: Iterator[bytes]
     # Set once `chunks` is exhausted: True when the row cap cut the result short.
     truncated: bool = False
+    # The whole result when it is already in memory (then `chunks` yields exactly it): the
+    # HTTP layer sends it in one piece instead of streaming.
+    body: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,10 @@ class ServerBusy(QueryError):
 
 class QueryExecutor(Protocol):
     def run_query(self, job: QueryJob) -> QueryOutput: ...
+
+    async def run_query_async(self, job: QueryJob) -> QueryOutput:
+        """`run_query` without blocking the running event loop."""
+        ...
 
     def run_update(self, job: UpdateJob) -> None: ...
 

@@ -26,6 +26,14 @@ def run_query(executor: QueryExecutor, job: QueryJob) -> QueryOutput:
         raise EvaluationFailed(f"the query failed while running: {exc}") from None
 
 
+async def run_query_async(executor: QueryExecutor, job: QueryJob) -> QueryOutput:
+    """`run_query` for a caller on the event loop."""
+    try:
+        return await executor.run_query_async(job)
+    except (QueryFailed, RuntimeError) as exc:
+        raise EvaluationFailed(f"the query failed while running: {exc}") from None
+
+
 def run_update(executor: QueryExecutor, job: UpdateJob) -> None:
     try:
         executor.run_update(job)

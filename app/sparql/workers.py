@@ -4,7 +4,9 @@
 the store read-only. pyoxigraph has no query timeout and a running query cannot be interrupted
 from Python, so on timeout the worker is killed (SIGKILL) and replaced: the work really stops.
 The result is spooled (memory, then a temporary file) until the query has finished, so a query
-that runs out of time always gets a clean 503 and never half a 200 response.
+that runs out of time always gets a clean 503 and never half a 200 response. The HTTP routes
+use `run_query_async`, which waits for the worker on the event loop: no thread hand-offs, which
+cost more than a point lookup itself (docs/operations.md, "Request overhead").
 
 `InProcessExecutor` (in-memory stores, used by unit tests) runs queries in the calling thread:
 an in-memory store cannot be shared with another process, so it has NO time limit.
@@ -22,6 +24,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from anyio import to_thread
+
 from app.settings import Settings
 from app.sparql.execution import (
     QueryError,
@@ -31,6 +35,7 @@ from app.sparql.execution import (
     QueryRefused,
     QuerySyntaxError,
     QueryTimeout,
+    ResultKind,
     ServerBusy,
     UpdateJob,
 )
@@ -48,7 +53,7 @@ from app.sparql.worker_protocol import (
 )
 from app.sparql.worker_results import UnsupportedMediaType, write_result
 from app.store.base import GraphStore
-from app.store.catalogue import generation
+from app.store.catalogue import forget_generation, known_generation
 
 SPOOL_MEMORY_BYTES = 8 * 1024 * 1024
 _CHUNK_BYTES = 256 * 1024
@@ -100,6 +105,15 @@ class Spool:
         file, self._file = self._file, None
         return _FileChunks(file)
 
+    def output(self, kind: ResultKind, media_type: str, truncated: bool) -> QueryOutput:
+        """The spooled bytes as a query's output, read once; a result still held in memory
+        is handed over whole as `body` too."""
+        if self._file is not None:
+            return QueryOutput(kind, media_type, self.chunks(), truncated)
+        body = b"".join(self._parts)
+        self._parts = []
+        return QueryOutput(kind, media_type, iter([body] if body else []), truncated, body)
+
     def close(self) -> None:
         self._parts = []
         if self._file is not None:
@@ -146,36 +160,57 @@ class WorkerExecutor:
 
     def run_query(self, job: QueryJob) -> QueryOutput:
         """Run `job` in a worker; blocks the calling thread (call it from a thread pool)."""
-        timeout = job.timeout_s if job.timeout_s is not None else self._timeout_s
+        timeout = self._timeout_for(job)
         deadline = time.monotonic() + timeout
         request = encode_job(job, self._view())
         worker = self._pool.acquire(deadline)
         spool = Spool()
         try:
             worker.send(request)
-            output = self._collect(worker, deadline, spool)
-        except DeadlinePassed:
+            while (output := _absorb(worker, *worker.next_frame(deadline), spool)) is None:
+                pass
+        except BaseException as exc:
             spool.close()
-            self._pool.replace(worker)
-            raise QueryTimeout(
-                f"the query did not finish within {timeout:g} s and was stopped"
-            ) from None
-        except WorkerGone:
+            replace, error = _after_failure(exc, timeout)
+            if replace:
+                self._pool.replace(worker)
+            else:
+                self._pool.release(worker)
+            if error is exc:
+                raise
+            raise error from None
+        self._pool.release(worker)
+        return output
+
+    async def run_query_async(self, job: QueryJob) -> QueryOutput:
+        """`run_query` for a caller on the event loop: the same limits, errors and bytes, but
+        no thread is held while the worker runs."""
+        timeout = self._timeout_for(job)
+        deadline = time.monotonic() + timeout
+        request = encode_job(job, self._view())
+        worker = await self._pool.acquire_async(deadline)
+        spool = Spool()
+        try:
+            if len(request) <= worker.job_capacity:
+                worker.send(request)
+            else:
+                # Longer than the pipe holds: the write waits for the worker to read.
+                await to_thread.run_sync(worker.send, request)
+            while (
+                output := _absorb(worker, *await worker.next_frame_async(deadline), spool)
+            ) is None:
+                pass
+        except BaseException as exc:
             spool.close()
-            self._pool.replace(worker)
-            raise WorkerLost(
-                "the query worker stopped unexpectedly while running this query (it crashed "
-                "or ran out of memory); it has been replaced"
-            ) from None
-        except QueryError:
-            spool.close()
-            self._pool.release(worker)
-            raise
-        except BaseException:
-            # Anything else leaves the worker's state unknown: never hand it out again.
-            spool.close()
-            self._pool.replace(worker)
-            raise
+            replace, error = _after_failure(exc, timeout)
+            if replace:
+                # Killing and spawning wait on processes: not on the event loop.
+                await to_thread.run_sync(self._pool.replace, worker)
+            else:
+                self._pool.release(worker)
+            if error is exc:
+                raise
+            raise error from None
         self._pool.release(worker)
         return output
 
@@ -190,11 +225,14 @@ class WorkerExecutor:
                 raise QueryFailed(str(exc)) from None
             finally:
                 self._local_writes += 1
+                # An update may write to the catalogue graph itself.
+                forget_generation(self._store)
 
     def invalidate(self) -> None:
         """Make workers reopen the store before their next query (after an outside write)."""
         with self._update_lock:
             self._local_writes += 1
+            forget_generation(self._store)
 
     def worker_pids(self) -> tuple[int, ...]:
         return self._pool.pids()
@@ -209,26 +247,41 @@ class WorkerExecutor:
     def close(self) -> None:
         self._pool.close()
 
+    def _timeout_for(self, job: QueryJob) -> float:
+        return job.timeout_s if job.timeout_s is not None else self._timeout_s
+
     def _view(self) -> str:
         # Workers reopen their read-only store when this changes: a read-only RocksDB handle
         # sees the store as it was when opened.
-        return f"{generation(self._store)}.{self._local_writes}"
+        return f"{known_generation(self._store)}.{self._local_writes}"
 
-    @staticmethod
-    def _collect(worker: WorkerProcess, deadline: float, spool: Spool) -> QueryOutput:
-        while True:
-            kind, payload = worker.next_frame(deadline)
-            if kind == DATA:
-                spool.write(payload)
-            elif kind == END:
-                outcome = decode_end(payload)
-                return QueryOutput(
-                    outcome.kind, outcome.media_type, spool.chunks(), outcome.truncated
-                )
-            elif kind == FAIL:
-                raise _failure(*decode_failure(payload))
-            else:
-                raise WorkerGone(f"worker {worker.pid} sent an unknown frame {kind!r}")
+
+def _absorb(worker: WorkerProcess, kind: bytes, payload: bytes, spool: Spool) -> QueryOutput | None:
+    """Take one frame of a worker's answer; the output once the answer is complete."""
+    if kind == DATA:
+        spool.write(payload)
+        return None
+    if kind == END:
+        outcome = decode_end(payload)
+        return spool.output(outcome.kind, outcome.media_type, outcome.truncated)
+    if kind == FAIL:
+        raise _failure(*decode_failure(payload))
+    raise WorkerGone(f"worker {worker.pid} sent an unknown frame {kind!r}")
+
+
+def _after_failure(exc: BaseException, timeout: float) -> tuple[bool, BaseException]:
+    """For a run that ended in `exc`: whether its worker must be replaced, and what to raise."""
+    if isinstance(exc, DeadlinePassed):
+        return True, QueryTimeout(f"the query did not finish within {timeout:g} s and was stopped")
+    if isinstance(exc, WorkerGone):
+        return True, WorkerLost(
+            "the query worker stopped unexpectedly while running this query (it crashed "
+            "or ran out of memory); it has been replaced"
+        )
+    if isinstance(exc, QueryError):
+        return False, exc
+    # Anything else leaves the worker's state unknown: never hand it out again.
+    return True, exc
 
 
 def _failure(error: str, message: str) -> QueryError:
@@ -265,7 +318,11 @@ class InProcessExecutor:
         except (RuntimeError, OSError, ValueError) as exc:
             spool.close()
             raise QueryFailed(str(exc)) from None
-        return QueryOutput(written.kind, written.media_type, spool.chunks(), written.truncated)
+        return spool.output(written.kind, written.media_type, written.truncated)
+
+    async def run_query_async(self, job: QueryJob) -> QueryOutput:
+        # The query runs right here, so it must not run on the event loop.
+        return await to_thread.run_sync(self.run_query, job)
 
     def run_update(self, job: UpdateJob) -> None:
         with self._update_lock:
@@ -275,6 +332,8 @@ class InProcessExecutor:
                 raise QuerySyntaxError(str(exc)) from None
             except (RuntimeError, OSError) as exc:
                 raise QueryFailed(str(exc)) from None
+            finally:
+                forget_generation(self._store)
 
     def close(self) -> None:
         return None

@@ -112,15 +112,52 @@ def generation(store: GraphStore) -> int:
     return max((int(row[0]) for row in rows), default=0)
 
 
-def visible_graphs(store: GraphStore, level: AccessLevel) -> tuple[str, ...]:
-    """Catalogued graphs a reader at `level` may see, sorted; cached until the next write."""
+def known_generation(store: GraphStore) -> int:
+    """`generation(store)`, read once and then remembered until this process reports a write
+    to the store (`forget_generation`).
+
+    This spares every request a catalogue query. It is sound because a store on disk admits one
+    writer: while a server holds it, every write is this process's own, and each write path
+    reports itself (publishing and dropping here, SPARQL and Graph Store updates in the query
+    executors). Code that writes to the catalogue graph any other way must call
+    `forget_generation` after it.
+    """
     cache = _cache_for(store)
+    with cache.lock:
+        if cache.known is not None:
+            return cache.known
+        writes = cache.writes
     current = generation(store)
+    with cache.lock:
+        # A write reported while we read may not be in what we read: keep nothing then.
+        if cache.writes == writes:
+            cache.known = current
+    return current
+
+
+def forget_generation(store: GraphStore) -> None:
+    """Report a write to `store`: the next `known_generation` reads the catalogue again."""
+    cache = _cache_for(store)
+    with cache.lock:
+        cache.known = None
+        cache.writes += 1
+
+
+def visible_graphs(store: GraphStore, level: AccessLevel) -> tuple[str, ...]:
+    """Catalogued graphs a reader at `level` may see, sorted; cached per generation."""
+    cache = _cache_for(store)
+    current = known_generation(store)
     with cache.lock:
         if cache.generation != current:
             cache.generation, cache.levels = _read_levels(store)
-        levels = cache.levels
-    return tuple(sorted(iri for iri, graph_level in levels.items() if graph_level <= level))
+            cache.by_level = {}
+        found = cache.by_level.get(level)
+        if found is None:
+            found = tuple(
+                sorted(iri for iri, graph_level in cache.levels.items() if graph_level <= level)
+            )
+            cache.by_level[level] = found
+        return found
 
 
 def sources(store: GraphStore) -> list[SourceInfo]:
@@ -166,6 +203,19 @@ def publish_study(
     the process dies. Publishing what is already catalogued writes nothing, so loading the same
     files twice leaves exactly the same quads (load times included).
     """
+    try:
+        return _publish_study(store, study_iri, sources, nquads, loaded_at)
+    finally:
+        forget_generation(store)
+
+
+def _publish_study(
+    store: GraphStore,
+    study_iri: str,
+    sources: Sequence[SourceEntry],
+    nquads: IO[bytes],
+    loaded_at: datetime,
+) -> PublishOutcome:
     _check_entries(study_iri, sources)
     stamp = _timestamp(loaded_at)
     new_sources = {s.iri for s in sources}
@@ -202,6 +252,13 @@ def publish_study(
 
 def drop_source(store: GraphStore, source: str) -> DropOutcome:
     """Remove one source (named by IRI, file path or slug) and its graphs in one step."""
+    try:
+        return _drop_source(store, source)
+    finally:
+        forget_generation(store)
+
+
+def _drop_source(store: GraphStore, source: str) -> DropOutcome:
     with store.write_lock:
         target = _resolve_source(_all_sources(store), source)
         store.update(
@@ -394,6 +451,11 @@ class _LevelCache:
     lock: threading.Lock
     generation: int = -1
     levels: dict[str, AccessLevel] = field(default_factory=dict)
+    by_level: dict[AccessLevel, tuple[str, ...]] = field(default_factory=dict)
+    # The generation as last read; None once a write has been reported since.
+    known: int | None = None
+    # Writes reported so far: a read that overlapped one is not remembered.
+    writes: int = 0
 
 
 _caches: weakref.WeakKeyDictionary[GraphStore, _LevelCache] = weakref.WeakKeyDictionary()
