@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app import __version__
+from app.canned.registry import load_registry
 from app.errors import install_error_handlers
 from app.middleware import install_middleware
 from app.routers import (
@@ -22,6 +23,7 @@ from app.routers import (
     health,
     ontology,
     paths,
+    queries,
     resources,
     sparql,
     void,
@@ -70,6 +72,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(ontology.router)
     app.include_router(void.router)
     app.include_router(dumps.router)
+    # The canned queries are read (and their headers checked) here: a broken header stops start-up.
+    app.include_router(queries.build_router(load_registry(settings.queries_dir)))
     app.include_router(paths.router)
     app.include_router(analytics.router)
     app.include_router(datasheets.router)

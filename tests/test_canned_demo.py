@@ -11,7 +11,6 @@ from fastapi.testclient import TestClient
 
 from app.canned.registry import load_registry
 from app.main import create_app
-from app.routers.queries import build_router
 from app.settings import Settings
 from loaders.pipeline import prepare, publish
 
@@ -24,8 +23,6 @@ NAMES = sorted(path.stem for path in (ROOT / "queries").glob("*.rq"))
 def client() -> Iterator[TestClient]:
     settings = Settings(store=Path(":memory:"))
     app = create_app(settings)
-    if "/queries" not in {getattr(route, "path", None) for route in app.routes}:
-        app.include_router(build_router(load_registry(settings.queries_dir)))
     with TestClient(app) as started:
         with prepare([ROOT / "examples"]) as prepared:
             publish(prepared, started.app.state.store)

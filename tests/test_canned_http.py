@@ -14,7 +14,6 @@ from fastapi.testclient import TestClient
 
 from app.canned.registry import load_registry
 from app.main import create_app
-from app.routers.queries import build_router
 from app.settings import Settings
 from loaders.pipeline import prepare, publish
 
@@ -29,8 +28,6 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     tokens = tmp_path_factory.mktemp("tokens") / "tokens.json"
     settings = Settings(store=Path(":memory:"), tokens_file=tokens, row_limit=50)
     app = create_app(settings)
-    if "/queries" not in {getattr(route, "path", None) for route in app.routes}:
-        app.include_router(build_router(load_registry(settings.queries_dir)))
     with TestClient(app) as started:
         with prepare([MINI_DIR]) as prepared:
             publish(prepared, started.app.state.store)

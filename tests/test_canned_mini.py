@@ -14,9 +14,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from app.canned.registry import load_registry
 from app.main import create_app
-from app.routers.queries import build_router
 from app.settings import Settings
 from loaders.pipeline import prepare, publish
 
@@ -49,8 +47,6 @@ def mini(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mini]:
     tokens = tmp_path_factory.mktemp("tokens") / "tokens.json"
     settings = Settings(store=Path(":memory:"), tokens_file=tokens)
     app = create_app(settings)
-    if "/queries" not in {getattr(route, "path", None) for route in app.routes}:
-        app.include_router(build_router(load_registry(settings.queries_dir)))
     with TestClient(app) as client:
         with prepare([MINI_DIR]) as prepared:
             publish(prepared, client.app.state.store)

@@ -11,7 +11,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from app.routers import analytics, datasheets, paths
 from app.security.access import Viewer, ViewerRole, get_viewer
 from app.settings import Settings
 from app.store.base import GraphStore
@@ -43,17 +42,8 @@ def loaded_store(study: Path) -> OxigraphStore:
 
 @contextmanager
 def running_app(study: Path) -> Iterator[tuple[TestClient, FastAPI]]:
-    """The real app over an in-memory store holding `study`; routers this part of the service
-    adds are included when the app factory does not include them yet."""
+    """The real app over an in-memory store holding `study`."""
     app = create_app(Settings(store=Path(":memory:")))
-    present = {getattr(route, "path", "") for route in app.routes}
-    for router, path in (
-        (paths.router, "/paths/connect"),
-        (analytics.router, "/analytics/authority"),
-        (datasheets.router, "/datasets/{dataset:path}/datasheet"),
-    ):
-        if path not in present:
-            app.include_router(router)
     with TestClient(app) as client:
         load(app.state.store, study)
         yield client, app
