@@ -18,6 +18,14 @@ def serve(
         int | None, typer.Option("--port", help="Port to listen on (default 8000).")
     ] = None,
     store: StoreOption = None,
+    access_log: Annotated[
+        bool,
+        typer.Option(
+            "--access-log/--no-access-log",
+            help="Print a line per request on stderr (off by default: it costs about 10 µs a "
+            "request; CDKG_QUERY_LOG keeps a structured log instead).",
+        ),
+    ] = False,
 ) -> None:
     """Serve the store over HTTP (/sparql, /health, ...) until interrupted.
 
@@ -36,4 +44,10 @@ def serve(
     with opened_store(settings, read_only=False):
         pass
     stderr().print(f"serving {settings.store} on http://{settings.host}:{settings.port}")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        access_log=access_log,
+    )

@@ -119,7 +119,11 @@ def _check_text(query: CannedQuery, checker: Store) -> None:
             f"parameters[{index}].name",
             f"?{missing.group(1)} must be in the SELECT projection to be bound",
         ) from None
-    if not isinstance(result, QuerySolutions):
+    is_select = isinstance(result, QuerySolutions)
+    # pyoxigraph result iterators may only be released on the thread that made them: drop this
+    # one here rather than let the exception's traceback carry it to another thread's collector.
+    del result
+    if not is_select:
         raise HeaderError(path, "query", "must be a SELECT query (results are tables)")
 
 

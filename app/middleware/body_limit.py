@@ -33,9 +33,14 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = _content_length(scope)
+        declared, chunked = _framing(scope)
         if declared is not None and declared > self.max_bytes:
             await _refuse(BodyTooLarge(self.max_bytes), scope, receive, send)
+            return
+        if not chunked:
+            # The HTTP server delivers exactly the declared length, or no body at all when
+            # there is neither a length nor chunked framing: nothing left to count.
+            await self.app(scope, receive, send)
             return
         received = 0
         started = False
@@ -63,14 +68,19 @@ class BodySizeLimit:
             await _refuse(exc, scope, receive, send)
 
 
-def _content_length(scope: Scope) -> int | None:
+def _framing(scope: Scope) -> tuple[int | None, bool]:
+    """The declared Content-Length, and whether the body comes with Transfer-Encoding."""
+    length: int | None = None
+    chunked = False
     for name, value in scope.get("headers", ()):
         if name == b"content-length":
             try:
-                return int(value)
+                length = int(value)
             except ValueError:
-                return None  # the HTTP server rejects a malformed length itself
-    return None
+                length = None  # the HTTP server rejects a malformed length itself
+        elif name == b"transfer-encoding":
+            chunked = True
+    return length, chunked
 
 
 async def _refuse(exc: BodyTooLarge, scope: Scope, receive: Receive, send: Send) -> None:

@@ -3,11 +3,12 @@
 Thin: `app.sparql.protocol` decides what the request asks for and builds the job; the executor
 on `app.state` runs it; the answer is sent whole or streamed. Errors are raised, and
 `app.errors` maps them. A query is answered without leaving the event loop (the worker process
-is awaited there): each hand-off to a thread costs more than a point lookup does.
+is awaited there): hand-offs to threads used to be most of what a point lookup cost.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 from typing import Annotated
 
@@ -15,7 +16,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
-from app.deps import SettingsDep, StoreDep
+from app.deps import StoreDep, app_settings, app_store
 from app.security.access import Viewer, check_owner, get_viewer, readable_graphs
 from app.settings import Settings
 from app.sparql.execution import QueryExecutor, QueryOutput
@@ -54,11 +55,33 @@ async def current_executor(request: Request, store: StoreDep) -> QueryExecutor:
 
     `async` only so that FastAPI calls it on the event loop instead of a thread: it blocks on
     nothing."""
-    executor: QueryExecutor | None = getattr(request.app.state, "executor", None)
-    return executor if executor is not None else InProcessExecutor(store)
+    return _executor_of(request, store)
 
 
 ExecutorDep = Annotated[QueryExecutor, Depends(current_executor)]
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who asks, and what serves them."""
+
+    viewer: Viewer
+    store: GraphStore
+    settings: Settings
+    executor: QueryExecutor
+
+
+def _caller(request: Request, viewer: Viewer) -> Caller:
+    # FastAPI spends several microseconds a request on each dependency, so the routes take
+    # only the viewer (which tests override) as one and read the store, settings and executor
+    # from `app.state` here.
+    store = app_store(request)
+    return Caller(viewer, store, app_settings(request), _executor_of(request, store))
+
+
+def _executor_of(request: Request, store: GraphStore) -> QueryExecutor:
+    executor: QueryExecutor | None = getattr(request.app.state, "executor", None)
+    return executor if executor is not None else InProcessExecutor(store)
 
 
 @router.get(
@@ -72,20 +95,19 @@ ExecutorDep = Annotated[QueryExecutor, Depends(current_executor)]
     response_class=Response,
     openapi_extra={"parameters": SPARQL_GET_PARAMETERS},
 )
-async def sparql_get(
-    request: Request,
-    store: StoreDep,
-    settings: SettingsDep,
-    viewer: ViewerDep,
-    executor: ExecutorDep,
-) -> Response:
+async def sparql_get(request: Request, viewer: ViewerDep) -> Response:
+    caller = _caller(request, viewer)
     params = request.query_params.multi_items()
     operation = operation_from_get(params)
     if isinstance(operation, DescribeService):
         return await run_in_threadpool(
-            _service_description, request, store, viewer, settings.public_base_url
+            _service_description,
+            request,
+            caller.store,
+            caller.viewer,
+            caller.settings.public_base_url,
         )
-    return await _query(request, operation, store, viewer, executor, settings)
+    return await _query(request, operation, caller)
 
 
 @router.post(
@@ -100,33 +122,24 @@ async def sparql_get(
     response_class=Response,
     openapi_extra={"parameters": SPARQL_GET_PARAMETERS, "requestBody": SPARQL_POST_BODY},
 )
-async def sparql_post(
-    request: Request,
-    store: StoreDep,
-    settings: SettingsDep,
-    viewer: ViewerDep,
-    executor: ExecutorDep,
-) -> Response:
+async def sparql_post(request: Request, viewer: ViewerDep) -> Response:
+    caller = _caller(request, viewer)
     body = await request.body()
     operation = operation_from_post(
         request.headers.get("content-type"), body, request.query_params.multi_items()
     )
     if isinstance(operation, UpdateOperation):
-        check_owner(viewer)
-        job = plan_update(operation, base_iri=endpoint_url(request, settings.public_base_url))
-        await run_in_threadpool(run_update, executor, job)
+        check_owner(caller.viewer)
+        job = plan_update(
+            operation, base_iri=endpoint_url(request, caller.settings.public_base_url)
+        )
+        await run_in_threadpool(run_update, caller.executor, job)
         return Response(status_code=204)
-    return await _query(request, operation, store, viewer, executor, settings)
+    return await _query(request, operation, caller)
 
 
-async def _query(
-    request: Request,
-    operation: QueryOperation,
-    store: GraphStore,
-    viewer: Viewer,
-    executor: QueryExecutor,
-    settings: Settings,
-) -> Response:
+async def _query(request: Request, operation: QueryOperation, caller: Caller) -> Response:
+    viewer, store, settings = caller.viewer, caller.store, caller.settings
     plan = partial(
         plan_query,
         operation,
@@ -140,7 +153,7 @@ async def _query(
     # moved: microseconds for any usual query, so it runs on the event loop unless the text is
     # long enough to hold the loop up noticeably.
     job = plan() if len(operation.query) <= PLAN_INLINE_CHARS else await run_in_threadpool(plan)
-    return stream(await run_query_async(executor, job))
+    return stream(await run_query_async(caller.executor, job))
 
 
 def stream(output: QueryOutput) -> Response:

@@ -9,6 +9,7 @@ what the viewer may see, never widen it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Annotated, Literal
 
 from fastapi import Depends, HTTPException, Request
@@ -129,15 +130,27 @@ def restrict_dataset(viewer: Viewer, requested: Dataset | None, store: GraphStor
     viewer may not read yields an empty graph, not an error that would confirm it exists.
     """
     readable = readable_graphs(viewer, store)
+    if requested is None:
+        return _everything(readable)
     allowed = set(readable)
-    data_graphs = tuple(g for g in readable if g != CATALOGUE_GRAPH)
-    asked = requested if requested is not None else Dataset()
     return Dataset(
-        default_graphs=data_graphs
-        if asked.default_graphs is None
-        else _keep(asked.default_graphs, allowed),
-        named_graphs=readable if asked.named_graphs is None else _keep(asked.named_graphs, allowed),
+        default_graphs=_data_graphs(readable)
+        if requested.default_graphs is None
+        else _keep(requested.default_graphs, allowed),
+        named_graphs=readable
+        if requested.named_graphs is None
+        else _keep(requested.named_graphs, allowed),
     )
+
+
+@lru_cache(maxsize=16)
+def _everything(readable: tuple[str, ...]) -> Dataset:
+    # What most requests ask for; the same for every request until the catalogue changes.
+    return Dataset(default_graphs=_data_graphs(readable), named_graphs=readable)
+
+
+def _data_graphs(readable: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(g for g in readable if g != CATALOGUE_GRAPH)
 
 
 def _keep(graphs: tuple[str, ...], allowed: set[str]) -> tuple[str, ...]:

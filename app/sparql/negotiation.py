@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pyoxigraph import RdfFormat
 
@@ -156,6 +157,21 @@ def negotiate(
     kind: ResultKind, accept: str | None, formats: str | Sequence[str] | None = None
 ) -> MediaFormat:
     """The format to answer a `kind` result in; raises NotAcceptable when none fits."""
+    if isinstance(formats, str):
+        formats = (formats,)
+    words = tuple(formats or ())
+    if len(accept or "") + sum(len(w) for w in words) > _REMEMBERED_CHARS:
+        return choose(formats_for(kind), accept, words, _describe(kind))
+    return _negotiated(kind, accept, words)
+
+
+# A client sends the same Accept header with every request: remember the answers to the
+# usual ones (long headers are worked out each time rather than kept).
+_REMEMBERED_CHARS = 512
+
+
+@lru_cache(maxsize=256)
+def _negotiated(kind: ResultKind, accept: str | None, formats: tuple[str, ...]) -> MediaFormat:
     return choose(formats_for(kind), accept, formats, _describe(kind))
 
 

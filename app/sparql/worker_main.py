@@ -12,8 +12,9 @@ import ctypes
 import os
 import signal
 import sys
+from functools import lru_cache
 
-from pyoxigraph import DefaultGraph, NamedNode, Store
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Store
 
 from app.sparql.execution import QueryJob
 from app.sparql.worker_protocol import (
@@ -63,6 +64,17 @@ class FrameSink:
         self._buffer.clear()
 
 
+@lru_cache(maxsize=64)
+def _default_graph(graphs: tuple[str, ...]) -> list[NamedNode | BlankNode | DefaultGraph]:
+    # Every job of a reader names the same graphs: build their terms once, not per query.
+    return [NamedNode(g) if g else DefaultGraph() for g in graphs]
+
+
+@lru_cache(maxsize=64)
+def _named_graphs(graphs: tuple[str, ...]) -> list[NamedNode | BlankNode]:
+    return [NamedNode(g) for g in graphs]
+
+
 def run_job(store: Store, job: QueryJob, sink: FrameSink) -> bytes:
     """Run one job, stream its data into `sink`, and return the terminal frame."""
     dataset = job.dataset
@@ -72,10 +84,10 @@ def run_job(store: Store, job: QueryJob, sink: FrameSink) -> bytes:
             base_iri=job.base_iri,
             default_graph=None
             if dataset.default_graphs is None
-            else [NamedNode(g) if g else DefaultGraph() for g in dataset.default_graphs],
+            else _default_graph(dataset.default_graphs),
             named_graphs=None
             if dataset.named_graphs is None
-            else [NamedNode(g) for g in dataset.named_graphs],
+            else _named_graphs(dataset.named_graphs),
         )
         written = write_result(result, job, sink)
     except SyntaxError as exc:

@@ -79,7 +79,9 @@ class WorkerProcess:
             remaining_ms = (deadline - time.monotonic()) * 1000
             if remaining_ms <= 0 or not self._poll.poll(max(1, int(remaining_ms))):
                 raise DeadlinePassed
-            self._read_some()
+            # An event loop that waited on this pipe before left it non-blocking.
+            with contextlib.suppress(BlockingIOError):
+                self._read_some()
 
     async def next_frame_async(self, deadline: float) -> tuple[bytes, bytes]:
         """`next_frame` for a caller on the event loop: waits without holding a thread."""
@@ -94,11 +96,14 @@ class WorkerProcess:
         arrived: asyncio.Future[tuple[bytes, bytes]] = loop.create_future()
 
         def on_readable() -> None:
-            if arrived.done():
+            if arrived.done():  # timed out or cancelled: the caller is on its way out
+                loop.remove_reader(fd)
                 return
             try:
                 self._read_some()
                 found = self._buffered_frame()
+            except BlockingIOError:
+                return  # a wake-up with nothing to read (the loop made the pipe non-blocking)
             except Exception as exc:  # handed to the waiting caller, which owns the worker
                 loop.remove_reader(fd)
                 arrived.set_exception(exc)
@@ -221,6 +226,7 @@ class WorkerPool:
     async def acquire_async(self, deadline: float) -> WorkerProcess:
         """`acquire` for a caller on the event loop: waits without holding a thread."""
         loop = asyncio.get_running_loop()
+        loop_thread = threading.get_ident()
         with self._cond:
             worker = self._take()
             if worker is not None:
@@ -231,6 +237,9 @@ class WorkerPool:
                 freed: asyncio.Future[None] = loop.create_future()
 
                 def wake(freed: asyncio.Future[None] = freed) -> None:
+                    if threading.get_ident() == loop_thread:
+                        _settle(freed)
+                        return
                     with contextlib.suppress(RuntimeError):  # the loop has closed
                         loop.call_soon_threadsafe(_settle, freed)
 

@@ -5,8 +5,8 @@ the store read-only. pyoxigraph has no query timeout and a running query cannot 
 from Python, so on timeout the worker is killed (SIGKILL) and replaced: the work really stops.
 The result is spooled (memory, then a temporary file) until the query has finished, so a query
 that runs out of time always gets a clean 503 and never half a 200 response. The HTTP routes
-use `run_query_async`, which waits for the worker on the event loop: no thread hand-offs, which
-cost more than a point lookup itself (docs/operations.md, "Request overhead").
+use `run_query_async`, which waits for the worker on the event loop rather than in a thread
+(docs/operations.md, "Request overhead").
 
 `InProcessExecutor` (in-memory stores, used by unit tests) runs queries in the calling thread:
 an in-memory store cannot be shared with another process, so it has NO time limit.
