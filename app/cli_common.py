@@ -18,6 +18,7 @@ from typing import Annotated, NoReturn, ParamSpec, TypeVar
 import typer
 from rich.console import Console
 
+from app.canned.header import HeaderError
 from app.settings import Settings, SettingsError, load_settings
 from app.store import AccessLevel, StoreError
 from app.store.catalogue import CatalogueError
@@ -102,7 +103,7 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
             return command(*args, **kwargs)
         except CliError as exc:
             _fail(str(exc), exc.code)
-        except (SettingsError, StoreError, CatalogueError) as exc:
+        except (SettingsError, StoreError, CatalogueError, HeaderError) as exc:
             _fail(str(exc), 1)
 
     return wrapper

@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from pyoxigraph import Literal, NamedNode
 
 from app.canned.registry import load_registry
 from app.main import create_app
 from app.settings import Settings
+from app.store.base import AccessLevel
+from app.store.catalogue import visible_graphs
 from loaders.pipeline import prepare, publish
 
 ROOT = Path(__file__).parent.parent
@@ -91,3 +94,43 @@ def test_rider_merged_cyclist_and_scooter_rider(client: TestClient) -> None:
     assert [(r["change"], r["before"], r["after"]) for r in found] == [
         (D + "change/CH-PED-1", "cyclist; scooter rider", "rider")
     ]
+
+
+def _terms(client: TestClient, graphs: list[str]) -> set[str]:
+    """The IRIs and texts (of eight characters or more) stated in `graphs`."""
+    store = client.app.state.store
+    found: set[str] = set()
+    for graph in graphs:
+        for row in store.query(f"SELECT ?s ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"):
+            for term in row:
+                if isinstance(term, NamedNode) or (
+                    isinstance(term, Literal) and len(term.value) >= 8
+                ):
+                    found.add(term.value)
+    return found
+
+
+def test_anonymous_answers_show_nothing_hidden(client: TestClient) -> None:
+    store = client.app.state.store
+    public = list(visible_graphs(store, AccessLevel.PUBLIC))
+    hidden_graphs = [
+        g for g in visible_graphs(store, AccessLevel.CONFIDENTIAL) if g not in set(public)
+    ]
+    hidden = _terms(client, hidden_graphs) - _terms(client, public)
+    assert hidden, "the demo study should hold restricted or confidential records"
+    texts = [h for h in hidden if not h.startswith("http")]
+    registry = load_registry(ROOT / "queries")
+    for query in registry:
+        example = query.header.example
+        for fmt in ("json", "csv", "html"):
+            url = f"{example}{'&' if '?' in example else '?'}format={fmt}"
+            response = client.get(url)
+            assert response.status_code == 200, response.text
+            body = response.text
+            leaked = [h for h in hidden if h in body and (h in texts or _whole_iri(body, h))]
+            assert not leaked, f"{url} shows hidden terms: {leaked[:3]}"
+
+
+def _whole_iri(body: str, iri: str) -> bool:
+    """Whether `iri` appears in `body` as a whole value, not as the start of a longer IRI."""
+    return any(f"{iri}{end}" in body for end in ('"', ",", "\r", "\n", "<", ";"))

@@ -8,6 +8,8 @@ import pytest
 
 from app.canned.header import HeaderError
 from app.canned.registry import load_query, load_registry
+from app.main import create_app
+from app.settings import Settings
 
 QUERIES_DIR = Path(__file__).parent.parent / "queries"
 
@@ -201,3 +203,12 @@ def test_subfolders_are_not_canned_queries(tmp_path: Path) -> None:
     (tmp_path / "qc").mkdir()
     write(tmp_path / "qc", "x-violation", "SELECT * WHERE { ?s ?p ?o }")
     assert load_registry(tmp_path).names == ("people",)
+
+
+def test_a_broken_header_stops_the_app(tmp_path: Path) -> None:
+    write(tmp_path, "people", GOOD_HEADER + GOOD_QUERY)
+    write(tmp_path, "broken", GOOD_HEADER.replace("type: iri", "type: uri") + GOOD_QUERY)
+    with pytest.raises(HeaderError) as caught:
+        create_app(Settings(store=Path(":memory:"), queries_dir=tmp_path))
+    assert caught.value.path == tmp_path / "broken.rq"
+    assert caught.value.field == "parameters[0].type"

@@ -11,12 +11,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 
-from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, Triple
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    Triple,
+    parse_query_results,
+)
 
 from app.canned.params import XSD, Binding
 from app.canned.registry import CannedQuery
-from app.sparql.execution import Dataset, QueryError
-from app.store.base import GraphStore
+from app.sparql.execution import Dataset, QueryError, QueryExecutor, QueryJob
+from app.sparql.substitutions import encode_substitutions
+from app.store.base import GraphStore, QueryResult
 
 Cell = NamedNode | BlankNode | Literal | Triple | None
 Plain = str | int | float | bool | None
@@ -82,15 +92,24 @@ def run_page(
     *,
     offset: int = 0,
     limit: int | None = DEFAULT_LIMIT,
+    executor: QueryExecutor | None = None,
 ) -> Page:
-    """The rows `offset` .. `offset + limit` of `query` (all from `offset` when limit is None)."""
+    """The rows `offset` .. `offset + limit` of `query` (all from `offset` when limit is None).
+
+    With an `executor` the query runs where the service runs every query (worker processes with
+    the time limit, for the server); without one it runs on `store` directly (the local CLI).
+    """
+    result: QueryResult
     try:
-        result = store.query(
-            query.text,
-            default_graphs=dataset.default_graphs,
-            named_graphs=dataset.named_graphs,
-            substitutions=binding.terms,
-        )
+        if executor is not None:
+            result = _through_executor(executor, query, binding, dataset, offset, limit)
+        else:
+            result = store.query(
+                query.text,
+                default_graphs=dataset.default_graphs,
+                named_graphs=dataset.named_graphs,
+                substitutions=binding.terms,
+            )
         if not isinstance(result, QuerySolutions):
             raise CannedQueryFailed(f"the canned query {query.name!r} did not return a table")
         columns = tuple(v.value for v in result.variables)
@@ -103,6 +122,30 @@ def run_page(
         raise CannedQueryFailed(f"the canned query {query.name!r} failed: {exc}") from None
     truncated = limit is not None and len(rows) > limit
     return Page(columns, rows[:limit] if truncated else rows, offset, limit, truncated)
+
+
+def _through_executor(
+    executor: QueryExecutor,
+    query: CannedQuery,
+    binding: Binding,
+    dataset: Dataset,
+    offset: int,
+    limit: int | None,
+) -> QuerySolutions | QueryBoolean:
+    job = QueryJob(
+        query.text,
+        dataset,
+        solutions_media_type=_RESULTS_JSON,
+        # One row past the page tells whether another page follows.
+        row_limit=None if limit is None else offset + limit + 1,
+        substitutions=encode_substitutions(binding.terms),
+    )
+    output = executor.run_query(job)
+    body = output.body if output.body is not None else b"".join(output.chunks)
+    return parse_query_results(body, format=QueryResultsFormat.JSON)
+
+
+_RESULTS_JSON = "application/sparql-results+json"
 
 
 def plain(cell: Cell) -> Plain:

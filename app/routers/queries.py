@@ -92,7 +92,15 @@ def answer_query(
     limit = min(_whole(params.get("limit"), "limit", DEFAULT_LIMIT, 1), settings.row_limit)
     offset = _whole(params.get("offset"), "offset", 0, 0)
     dataset = restrict_dataset(viewer, None, store)
-    page = run_page(store, query, binding, dataset, offset=offset, limit=limit)
+    page = run_page(
+        store,
+        query,
+        binding,
+        dataset,
+        offset=offset,
+        limit=limit,
+        executor=request.app.state.executor,
+    )
     next_url = _page_url(request, page.next_offset, limit)
     headers = dict(_VARY)
     if page.truncated and next_url is not None:

@@ -38,6 +38,9 @@ class QueryJob:
     graph_media_type: str = "text/turtle"
     row_limit: int | None = None
     timeout_s: float | None = None
+    # Variables bound to RDF terms before evaluation (name, term in N-Triples syntax); see
+    # app.sparql.substitutions. Never spliced into `query`.
+    substitutions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass

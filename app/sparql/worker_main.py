@@ -17,6 +17,7 @@ from functools import lru_cache
 from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Store
 
 from app.sparql.execution import QueryJob
+from app.sparql.substitutions import decode_substitutions
 from app.sparql.worker_protocol import (
     DATA,
     DATA_FRAME_BYTES,
@@ -88,6 +89,7 @@ def run_job(store: Store, job: QueryJob, sink: FrameSink) -> bytes:
             named_graphs=None
             if dataset.named_graphs is None
             else _named_graphs(dataset.named_graphs),
+            substitutions=decode_substitutions(job.substitutions) if job.substitutions else None,
         )
         written = write_result(result, job, sink)
     except SyntaxError as exc:

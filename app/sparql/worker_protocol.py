@@ -76,6 +76,7 @@ def encode_job(job: QueryJob, view: str) -> bytes:
         "bm": job.boolean_media_type,
         "gm": job.graph_media_type,
         "n": job.row_limit,
+        "s": job.substitutions,
     }
     head = json.dumps(body, separators=(",", ":"))
     # The graph lists are most of the text and the same for every job of a reader: their
@@ -107,6 +108,7 @@ def decode_job(payload: bytes) -> WorkerJob:
         boolean_media_type=body["bm"],
         graph_media_type=body["gm"],
         row_limit=body["n"],
+        substitutions=tuple((name, term) for name, term in body.get("s", ())),
     )
     return WorkerJob(job, body["v"])
 

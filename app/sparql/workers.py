@@ -39,6 +39,7 @@ from app.sparql.execution import (
     ServerBusy,
     UpdateJob,
 )
+from app.sparql.substitutions import decode_substitutions
 from app.sparql.worker_pool import DeadlinePassed, WorkerPool, WorkerProcess, spawn_worker
 from app.sparql.worker_protocol import (
     DATA,
@@ -307,6 +308,9 @@ class InProcessExecutor:
                 default_graphs=job.dataset.default_graphs,
                 named_graphs=job.dataset.named_graphs,
                 base_iri=job.base_iri,
+                substitutions=decode_substitutions(job.substitutions)
+                if job.substitutions
+                else None,
             )
             written = write_result(result, job, spool)
         except SyntaxError as exc:
