@@ -190,7 +190,10 @@ def _loader_section(loader: dict[str, Any] | None) -> list[str]:
     for key, label in (
         ("cdkg_load", "`cdkg load`: read, check, map, SHACL, qc, publish + catalogue"),
         ("bulk_load", "pyoxigraph `Store.bulk_load`, same triples as N-Triples"),
+        ("bulk_load_nquads", "pyoxigraph `Store.bulk_load`, same quads into the same named graphs"),
     ):
+        if key not in loader:
+            continue
         run = loader[key]
         rows.append(
             [
@@ -202,6 +205,10 @@ def _loader_section(loader: dict[str, Any] | None) -> list[str]:
             ]
         )
     rows.append(["cdkg load / bulk_load", "", "", _ratio(loader["ratio"]), ""])
+    if loader.get("ratio_nquads") is not None:
+        rows.append(
+            ["cdkg load / bulk_load of the N-Quads", "", "", _ratio(loader["ratio_nquads"]), ""]
+        )
     return lines + _table(["", "triples", "seconds", "triples/s", "peak RSS (MB)"], rows)
 
 
