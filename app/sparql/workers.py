@@ -219,15 +219,9 @@ class WorkerExecutor:
         """Run an update on the server's read-write store, one at a time, without time limit."""
         with self._update_lock:
             try:
-                self._store.update(job.update, base_iri=job.base_iri)
-            except SyntaxError as exc:
-                raise QuerySyntaxError(str(exc)) from None
-            except (RuntimeError, OSError) as exc:
-                raise QueryFailed(str(exc)) from None
+                _update(self._store, job)
             finally:
                 self._local_writes += 1
-                # An update may write to the catalogue graph itself.
-                forget_generation(self._store)
 
     def invalidate(self) -> None:
         """Make workers reopen the store before their next query (after an outside write)."""
@@ -330,14 +324,7 @@ class InProcessExecutor:
 
     def run_update(self, job: UpdateJob) -> None:
         with self._update_lock:
-            try:
-                self._store.update(job.update, base_iri=job.base_iri)
-            except SyntaxError as exc:
-                raise QuerySyntaxError(str(exc)) from None
-            except (RuntimeError, OSError) as exc:
-                raise QueryFailed(str(exc)) from None
-            finally:
-                forget_generation(self._store)
+            _update(self._store, job)
 
     def close(self) -> None:
         return None
@@ -357,3 +344,16 @@ def create_executor(settings: Settings, store: GraphStore) -> QueryExecutor:
         max_queued=settings.max_queued_queries,
         timeout_s=settings.query_timeout_s,
     )
+
+
+def _update(store: GraphStore, job: UpdateJob) -> None:
+    """Run an update on the read-write store, mapping engine errors to the executor's errors."""
+    try:
+        store.update(job.update, base_iri=job.base_iri)
+    except SyntaxError as exc:
+        raise QuerySyntaxError(str(exc)) from None
+    except (RuntimeError, OSError) as exc:
+        raise QueryFailed(str(exc)) from None
+    finally:
+        # An update may write to the catalogue graph itself.
+        forget_generation(store)
