@@ -118,10 +118,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _print_loader(loader: dict[str, Any]) -> None:
-    for key in ("cdkg_load", "bulk_load"):
+    for key in ("cdkg_load", "bulk_load", "bulk_load_nquads", "bulk_load_nquads_sliced"):
         run = loader[key]
         print(
-            f"  {key:<10} {run['triples']:,} triples in {run['seconds']:.1f} s "
+            f"  {key:<23} {run['triples']:,} triples in {run['seconds']:.1f} s "
             f"({run['triples_per_s']:,.0f}/s), peak RSS {run['peak_rss_mb']:,.0f} MB",
             flush=True,
         )

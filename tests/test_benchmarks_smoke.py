@@ -60,6 +60,10 @@ def test_loader_and_bulk_load_measure_the_same_triples(
     assert loader["cdkg_load"]["triples"] == loader["bulk_load"]["triples"] > 0
     assert 0 < loader["bulk_load"]["store_triples"] <= loader["bulk_load"]["triples"]
     assert loader["cdkg_load"]["peak_rss_mb"] > 0
+    # The named-graph references load exactly the quads the loader published, none dropped.
+    for key in ("bulk_load_nquads", "bulk_load_nquads_sliced"):
+        assert loader[key]["store_triples"] == loader["cdkg_load"]["triples"]
+    assert loader["ceiling_ratio"] > 0
 
 
 def test_three_servers_give_the_same_rows(quick_run: tuple[dict[str, Any], str, str]) -> None:

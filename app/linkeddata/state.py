@@ -19,7 +19,7 @@ from app.linkeddata.iris import IriMap, read_iri_map
 from app.linkeddata.render import Renderer
 from app.linkeddata.vocab import Vocabulary
 from app.store.base import AccessLevel, GraphStore
-from app.store.catalogue import generation, visible_graphs
+from app.store.catalogue import known_generation, visible_graphs
 
 T = TypeVar("T")
 
@@ -51,7 +51,7 @@ class LinkedData:
         return self._vocabulary
 
     def reader(self, store: GraphStore, level: AccessLevel) -> Reader:
-        current = generation(store)
+        current = known_generation(store)
         graphs = visible_graphs(store, level)
         iris = self.cached(("iris", level), current, lambda: read_iri_map(store, graphs))
         return Reader(store, level, current, graphs, iris, self.vocabulary)

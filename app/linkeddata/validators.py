@@ -14,7 +14,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from fastapi import Request, Response
 
 from app.store.base import AccessLevel, GraphStore
-from app.store.catalogue import generation, sources
+from app.store.catalogue import known_generation, sources
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class DataVersion:
 
 def data_version(store: GraphStore) -> DataVersion:
     loaded = [s.loaded_at for s in sources(store)]
-    return DataVersion(generation(store), max(loaded, default=None))
+    return DataVersion(known_generation(store), max(loaded, default=None))
 
 
 def is_fresh(

@@ -14,7 +14,7 @@ from pathlib import Path
 from app.paths.projection import Projection, build_projection
 from app.paths.vocabulary import ontology_labels
 from app.store.base import AccessLevel, GraphStore
-from app.store.catalogue import generation
+from app.store.catalogue import known_generation
 
 
 class _StoreProjections:
@@ -33,14 +33,14 @@ def get_projection(store: GraphStore, level: AccessLevel, ontology_file: Path) -
         entry = _by_store.get(store)
         if entry is None:
             entry = _by_store[store] = _StoreProjections()
-    current = generation(store)
+    current = known_generation(store)
     found = entry.built.get(level)
     if found is not None and found.generation == current:
         return found
     # One build per level at a time: concurrent requests wait for it instead of repeating it.
     with entry.locks[level]:
         found = entry.built.get(level)
-        if found is None or found.generation != generation(store):
+        if found is None or found.generation != known_generation(store):
             found = build_projection(store, level, ontology_labels(ontology_file))
             entry.built[level] = found
         return found
