@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from app.linkeddata.formats import choose
+from app.linkeddata.formats import DOCUMENT_FORMATS
 from app.linkeddata.iris import IriMap, Study, split_study_iri, split_suffix, study_slug
 from app.linkeddata.links import Linker
 from app.linkeddata.related import operations, views_for
 from app.linkeddata.validators import is_fresh
 from app.linkeddata.vocab import CDO, Vocabulary, humanize
-from app.sparql.negotiation import NotAcceptable
+from app.negotiation import NotAcceptable, choose
 
 STUDY = Study("https://example.org/s/study/s1", "s1", "https://example.org/s/", "S", "s1")
 IRIS = IriMap((STUDY,))
@@ -34,15 +34,15 @@ IRIS = IriMap((STUDY,))
     ],
 )
 def test_negotiation(accept: str | None, expected: str) -> None:
-    assert choose(accept).token == expected
+    assert choose(accept, None, DOCUMENT_FORMATS, "this resource").token == expected
 
 
 def test_explicit_format_wins_and_unknown_ones_are_406() -> None:
-    assert choose("text/html", "ttl").token == "ttl"
+    assert choose("text/html", "ttl", DOCUMENT_FORMATS, "this resource").token == "ttl"
     with pytest.raises(NotAcceptable, match="format='csv'"):
-        choose(None, "csv")
+        choose(None, "csv", DOCUMENT_FORMATS, "this resource")
     with pytest.raises(NotAcceptable, match="image/png"):
-        choose("image/png")
+        choose("image/png", None, DOCUMENT_FORMATS, "this resource")
 
 
 def test_study_iris_and_slugs() -> None:

@@ -5,14 +5,12 @@ from __future__ import annotations
 import pytest
 from pyoxigraph import RdfFormat
 
+from app.negotiation import NotAcceptable, content_type_of, parse_accept
 from app.sparql.negotiation import (
     FORMATS,
-    NotAcceptable,
     UnsupportedMediaType,
-    content_type_of,
     formats_for,
     negotiate,
-    parse_accept,
     rdf_format_for,
 )
 
@@ -118,7 +116,7 @@ def test_format_parameter_overrides_accept(kind: str, token: str) -> None:
 def test_format_parameter_that_does_not_fit_is_406(kind: str, token: str) -> None:
     with pytest.raises(NotAcceptable) as caught:
         negotiate(kind, None, token)  # type: ignore[arg-type]
-    assert f"format={token} is not available" in caught.value.detail
+    assert f"format={token!r} is not available" in caught.value.detail
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
-"""One page of a canned query, many renderings: JSON, CSV, an HTML table; chosen in one place.
+"""One page of a canned query, many renderings: JSON, CSV, an HTML table.
 
-The format comes from `format=` when given, else from `Accept` (q-values, the most specific
-range deciding); JSON when the client states no preference. Nothing fits: 406.
+The routes choose among `TABLE_FORMATS` with `app.negotiation.choose` (JSON when the client
+states no preference); this module renders the page in the chosen format.
 """
 
 from __future__ import annotations
@@ -9,74 +9,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
 
 from app.canned.params import Binding
 from app.canned.registry import CannedQuery
 from app.canned.results import Page, Plain
-from app.sparql.negotiation import NotAcceptable, parse_accept
-
-
-@dataclass(frozen=True)
-class TableFormat:
-    token: str
-    media_type: str
-    description: str
-
-    @property
-    def content_type(self) -> str:
-        if self.media_type.startswith("text/"):
-            return self.media_type + "; charset=utf-8"
-        return self.media_type
-
+from app.negotiation import CSV, HTML, JSON, MediaFormat
 
 # Server preference order: the first is the default.
-TABLE_FORMATS: tuple[TableFormat, ...] = (
-    TableFormat("json", "application/json", "columns, rows as objects, truncated, next link"),
-    TableFormat("csv", "text/csv", "a header row, then one line per row (RFC 4180)"),
-    TableFormat("html", "text/html", "a table with a parameter form and page links"),
-)
-
-
-def choose_format(accept: str | None, token: str | None) -> TableFormat:
-    """The format to answer in; NotAcceptable (406) naming what is available."""
-    if token is not None and token.strip():
-        wanted = token.strip().lower()
-        for fmt in TABLE_FORMATS:
-            if fmt.token == wanted:
-                return fmt
-        raise NotAcceptable(
-            f"format={token!r} is not available for canned queries; use one of: "
-            + ", ".join(f.token for f in TABLE_FORMATS)
-        )
-    if accept is None or not accept.strip():
-        return TABLE_FORMATS[0]
-    ranges = parse_accept(accept)
-    best: tuple[float, int, int] | None = None
-    chosen: TableFormat | None = None
-    for order, fmt in enumerate(TABLE_FORMATS):
-        decisive: tuple[int, float, int] | None = None
-        for media_range in ranges:
-            level = media_range.specificity(fmt.media_type)
-            if level == 0:
-                continue
-            key = (level, media_range.q, -media_range.position)
-            if decisive is None or key > decisive:
-                decisive = key
-        if decisive is None or decisive[1] <= 0:
-            continue
-        candidate = (decisive[1], decisive[2], -order)
-        if best is None or candidate > best:
-            best, chosen = candidate, fmt
-    if chosen is None:
-        raise NotAcceptable(
-            f"nothing in Accept: {accept.strip()!r} is available for canned queries; available: "
-            + ", ".join(f.media_type for f in TABLE_FORMATS)
-            + " (or format="
-            + "|".join(f.token for f in TABLE_FORMATS)
-            + ")"
-        )
-    return chosen
+TABLE_FORMATS: tuple[MediaFormat, ...] = (JSON, CSV, HTML)
 
 
 def page_document(

@@ -1,9 +1,8 @@
-"""Content negotiation for linked-data documents: HTML for people, RDF for machines.
+"""The formats of linked-data documents, and their RDF serialisation.
 
-The RDF formats are those of the service's one media-type table (`app.sparql.negotiation`);
-HTML is added here because only linked-data pages have it. Accept is read the same way
-(`parse_accept`): per format, the most specific range matching it gives its quality; the best
-quality wins, ties go to the server's order (HTML first, so a browser's `*/*` gets a page).
+HTML for people first (so a browser's `*/*` gets a page), then the RDF formats; all of them
+come from the service's one media-type table, and routes choose among them with
+`app.negotiation.choose`.
 """
 
 from __future__ import annotations
@@ -11,73 +10,10 @@ from __future__ import annotations
 from pyoxigraph import RdfFormat, Triple, serialize
 
 from app.linkeddata.vocab import PREFIXES
-from app.sparql.negotiation import (
-    FORMATS,
-    MediaFormat,
-    MediaRange,
-    NotAcceptable,
-    parse_accept,
-)
+from app.negotiation import HTML, JSON_LD, N_TRIPLES, RDF_XML, TURTLE, MediaFormat, by_token
 
-HTML = MediaFormat("html", "text/html", ("application/xhtml+xml",), frozenset(), "HTML")
-RDF_TOKENS = ("ttl", "jsonld", "nt", "rdfxml")
-RDF_FORMATS: tuple[MediaFormat, ...] = tuple(
-    next(f for f in FORMATS if f.token == token) for token in RDF_TOKENS
-)
+RDF_FORMATS: tuple[MediaFormat, ...] = (TURTLE, JSON_LD, N_TRIPLES, RDF_XML)
 DOCUMENT_FORMATS: tuple[MediaFormat, ...] = (HTML, *RDF_FORMATS)
-
-
-def by_token(token: str, candidates: tuple[MediaFormat, ...] = DOCUMENT_FORMATS) -> MediaFormat:
-    wanted = token.strip().lower()
-    for candidate in candidates:
-        if candidate.token == wanted:
-            return candidate
-    raise NotAcceptable(
-        f"format={token!r} is not available here; use one of: "
-        + ", ".join(c.token for c in candidates)
-    )
-
-
-def choose(
-    accept: str | None,
-    format_token: str | None = None,
-    candidates: tuple[MediaFormat, ...] = DOCUMENT_FORMATS,
-) -> MediaFormat:
-    """The representation to send; NotAcceptable (406) when the client accepts none."""
-    if format_token is not None:
-        return by_token(format_token, candidates)
-    if accept is None or not accept.strip():
-        return candidates[0]
-    ranges = parse_accept(accept)
-    best: tuple[float, int] | None = None
-    chosen: MediaFormat | None = None
-    for order, candidate in enumerate(candidates):
-        q = _quality(ranges, candidate.names)
-        if q <= 0:
-            continue
-        if best is None or (q, -order) > best:
-            best, chosen = (q, -order), candidate
-    if chosen is None:
-        raise NotAcceptable(
-            f"nothing in Accept: {accept.strip()!r} is available here; available: "
-            + ", ".join(c.media_type for c in candidates)
-            + " (or format="
-            + "|".join(c.token for c in candidates)
-            + ")"
-        )
-    return chosen
-
-
-def _quality(ranges: tuple[MediaRange, ...], names: tuple[str, ...]) -> float:
-    """A format's quality: the most specific range matching any of its names decides (the
-    best quality among equally specific ones), so `text/html;q=0, */*` refuses HTML."""
-    decisive: tuple[int, float] | None = None
-    for name in names:
-        for media_range in ranges:
-            level = media_range.specificity(name)
-            if level and (decisive is None or (level, media_range.q) > decisive):
-                decisive = (level, media_range.q)
-    return 0.0 if decisive is None else decisive[1]
 
 
 def rdf_bytes(triples: list[Triple], token: str) -> bytes:

@@ -12,9 +12,10 @@ import posixpath
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from app.linkeddata.formats import by_token
+from app.linkeddata.formats import DOCUMENT_FORMATS
 from app.linkeddata.iris import ID_ROOT, SUFFIX_OF, IriMap, Study
 from app.linkeddata.vocab import CDO
+from app.negotiation import by_token
 
 ONTOLOGY_PAGE = "ontology"
 STYLESHEET = "ld.css"
@@ -70,7 +71,7 @@ class Linker:
         for token, label in offered:
             path = self.resource_path(iri, token)
             if path is not None:
-                found.append((label, by_token(token).media_type, self.to(path)))
+                found.append((label, by_token(token, DOCUMENT_FORMATS).media_type, self.to(path)))
         return found
 
     def term(self, iri: str) -> str:

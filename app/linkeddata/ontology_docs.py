@@ -24,10 +24,11 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from app.linkeddata.formats import RDF_FORMATS, by_token
+from app.linkeddata.formats import RDF_FORMATS
 from app.linkeddata.render import TEMPLATES
 from app.linkeddata.state import LinkedData
 from app.linkeddata.vocab import CDO, ONTOLOGY_IRI, PREFIXES
+from app.negotiation import by_token
 
 ONTOLOGY_FILE = "cdo.ttl"
 SHAPES_FILE = "shapes.ttl"

@@ -11,12 +11,12 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import JSONResponse, Response
 
 from app.analytics.authority import ACTOR_COLUMNS, authority
-from app.paths.negotiation import Format, choose
+from app.negotiation import CSV, JSON, choose
 from app.routers.paths import ProjectionDep
 
 router = APIRouter(tags=["analytics"])
 
-FORMATS = (Format("json", "application/json"), Format("csv", "text/csv"))
+FORMATS = (JSON, CSV)
 _PROBLEM: dict[str, dict[str, str]] = {"application/problem+json": {}}
 Table = Literal["actors", "decision_levels", "reporting_distances"]
 COLUMNS: dict[str, tuple[str, ...]] = {

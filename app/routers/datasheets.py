@@ -10,12 +10,12 @@ from fastapi.responses import Response
 
 from app.datasheets.build import build_datasheet
 from app.datasheets.render import dumps_croissant, to_markdown
-from app.paths.negotiation import Format, choose
+from app.negotiation import JSON_LD, MARKDOWN, choose
 from app.routers.paths import ProjectionDep
 
 router = APIRouter(tags=["datasheets"])
 
-FORMATS = (Format("md", "text/markdown"), Format("jsonld", "application/ld+json"))
+FORMATS = (MARKDOWN, JSON_LD)
 _PROBLEM: dict[str, dict[str, str]] = {"application/problem+json": {}}
 
 

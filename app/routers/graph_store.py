@@ -16,6 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from app.deps import SettingsDep, StoreDep
+from app.negotiation import MediaFormat
 from app.routers.sparql import ExecutorDep, ViewerDep, stream
 from app.security.access import Viewer, require_owner
 from app.settings import Settings
@@ -35,7 +36,7 @@ from app.sparql.graph_store import (
     read_parts,
     requested_dataset,
 )
-from app.sparql.negotiation import MediaFormat, negotiate, split_content_type
+from app.sparql.negotiation import negotiate, split_content_type
 from app.sparql.openapi import (
     GRAPH_STORE_BODY,
     GRAPH_STORE_PARAMETERS,

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from app.errors import NotFound
-from app.linkeddata.formats import HTML, by_token, choose
+from app.linkeddata.formats import DOCUMENT_FORMATS
 from app.linkeddata.iris import SUFFIXES
 from app.linkeddata.ontology_docs import (
     CONTEXT_FILE,
@@ -20,6 +20,7 @@ from app.linkeddata.ontology_docs import (
 )
 from app.linkeddata.state import LinkedData, get_linked_data
 from app.linkeddata.validators import conditional_response
+from app.negotiation import HTML, by_token, choose
 
 router = APIRouter(tags=["linked data"])
 
@@ -51,7 +52,7 @@ def ontology(
     ld: LinkedDataDep,
     format: Annotated[str | None, Query(description="html, ttl, jsonld, nt or rdfxml")] = None,
 ) -> Response:
-    fmt = choose(request.headers.get("accept"), format)
+    fmt = choose(request.headers.get("accept"), format, DOCUMENT_FORMATS, "/ontology")
     headers = _headers(ld, fmt.token)
     headers["Vary"] = "Accept"
     headers["Content-Location"] = f"{_root(request)}/ontology/cdo{_suffix(fmt.token)}"
@@ -89,7 +90,7 @@ def shapes(request: Request, ld: LinkedDataDep) -> Response:
 
 
 def _answer(request: Request, ld: LinkedData, token: str, headers: dict[str, str]) -> Response:
-    fmt = by_token(token)
+    fmt = by_token(token, DOCUMENT_FORMATS)
     if fmt is HTML:
         body: str | bytes = cached_ontology_html(ld)
     else:

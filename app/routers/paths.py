@@ -9,19 +9,19 @@ from fastapi import APIRouter, Depends, Header, Path, Query
 from fastapi.responses import JSONResponse, Response
 
 from app.deps import SettingsDep, StoreDep
+from app.negotiation import JSON, SVG, MediaFormat, choose
 from app.paths.cache import get_projection
 from app.paths.chain import relay_chain
 from app.paths.connect import MAX_LENGTH, MAX_PATHS, connect
 from app.paths.explain import explain
 from app.paths.model import Subgraph
-from app.paths.negotiation import Format, choose
 from app.paths.projection import Projection
 from app.paths.svg import render_svg
 from app.security.access import Viewer, get_viewer
 
 router = APIRouter(tags=["paths"])
 
-FORMATS = (Format("json", "application/json"), Format("svg", "image/svg+xml"))
+FORMATS = (JSON, SVG)
 _PROBLEM: dict[str, dict[str, str]] = {"application/problem+json": {}}
 RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
@@ -117,7 +117,11 @@ def explain_route(
 
 
 def _respond(
-    chosen: Format, projection: Projection, body: dict[str, Any], subgraph: Subgraph, title: str
+    chosen: MediaFormat,
+    projection: Projection,
+    body: dict[str, Any],
+    subgraph: Subgraph,
+    title: str,
 ) -> Response:
     if chosen.token == "svg":
         return Response(render_svg(subgraph, title), media_type=chosen.content_type)

@@ -19,9 +19,10 @@ from app.canned.html import HtmlRenderer, PageLinks
 from app.canned.openapi import operation_description, operation_parameters, operation_responses
 from app.canned.params import ParameterError, bind
 from app.canned.registry import CannedQuery, QueryRegistry
-from app.canned.render import TABLE_FORMATS, choose_format, dumps_json, render_csv, render_json
+from app.canned.render import TABLE_FORMATS, dumps_json, render_csv, render_json
 from app.canned.results import DEFAULT_LIMIT, Page, run_page
 from app.deps import SettingsDep, StoreDep
+from app.negotiation import choose
 from app.security.access import Viewer, get_viewer, restrict_dataset
 
 ViewerDep = Annotated[Viewer, Depends(get_viewer)]
@@ -66,7 +67,8 @@ def build_router(registry: QueryRegistry, html: HtmlRenderer | None = None) -> A
 
 
 def list_queries(registry: QueryRegistry, renderer: HtmlRenderer, request: Request) -> Response:
-    fmt = choose_format(request.headers.get("accept"), request.query_params.get("format"))
+    accept, token = request.headers.get("accept"), request.query_params.get("format")
+    fmt = choose(accept, token, TABLE_FORMATS, "canned queries")
     if fmt.token == "html":
         return Response(renderer.index(registry), media_type=fmt.content_type)
     if fmt.token == "csv":
@@ -84,7 +86,9 @@ def answer_query(
     settings: SettingsDep,
 ) -> Response:
     params = request.query_params
-    fmt = choose_format(request.headers.get("accept"), params.get("format"))
+    fmt = choose(
+        request.headers.get("accept"), params.get("format"), TABLE_FORMATS, "canned queries"
+    )
     given: dict[str, list[str]] = {}
     for name, value in params.multi_items():
         given.setdefault(name, []).append(value)

@@ -22,7 +22,7 @@ from app.linkeddata.documents import (
     resource_html,
     resource_rdf,
 )
-from app.linkeddata.formats import HTML, by_token, choose
+from app.linkeddata.formats import DOCUMENT_FORMATS
 from app.linkeddata.iris import ID_ROOT, split_suffix
 from app.linkeddata.links import Linker
 from app.linkeddata.pages import Link
@@ -30,8 +30,8 @@ from app.linkeddata.related import operations, views_for
 from app.linkeddata.render import stylesheet
 from app.linkeddata.state import LinkedData, Reader, get_linked_data
 from app.linkeddata.validators import conditional_response, data_version
+from app.negotiation import HTML, NotAcceptable, by_token, choose
 from app.security.access import Viewer, get_viewer
-from app.sparql.negotiation import NotAcceptable
 from app.sparql.scope import public_base
 
 router = APIRouter(tags=["linked data"])
@@ -136,7 +136,11 @@ def resource(
                 headers = {"Vary": "Authorization", **_version(store, viewer, "html")}
                 return conditional_response(request, listing, HTML.content_type, headers)
         return _not_found(request, ld, reader, here, f"nothing is published at /{here}")
-    fmt = by_token(token) if token is not None else choose(request.headers.get("accept"), format)
+    fmt = (
+        by_token(token, DOCUMENT_FORMATS)
+        if token is not None
+        else choose(request.headers.get("accept"), format, DOCUMENT_FORMATS, "this resource")
+    )
     linker = _linker(request, reader, here)
     headers = {
         "Vary": "Accept, Authorization",
@@ -224,7 +228,7 @@ def _not_found(
     request: Request, ld: LinkedData, reader: Reader, here: str, message: str
 ) -> Response:
     try:
-        wants = choose(request.headers.get("accept"))
+        wants = choose(request.headers.get("accept"), None, DOCUMENT_FORMATS, "this page")
     except NotAcceptable:
         raise NotFound(message) from None
     if wants is HTML:

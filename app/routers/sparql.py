@@ -17,10 +17,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from app.deps import StoreDep, app_settings, app_store
+from app.negotiation import content_type_of
 from app.security.access import Viewer, check_owner, get_viewer, readable_graphs
 from app.settings import Settings
 from app.sparql.execution import QueryExecutor, QueryOutput
-from app.sparql.negotiation import content_type_of, negotiate
+from app.sparql.negotiation import negotiate
 from app.sparql.openapi import (
     SPARQL_GET_PARAMETERS,
     SPARQL_POST_BODY,

@@ -9,10 +9,11 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from app.deps import SettingsDep, StoreDep
 from app.linkeddata.catalog import void_document
-from app.linkeddata.formats import RDF_FORMATS, choose
+from app.linkeddata.formats import RDF_FORMATS
 from app.linkeddata.state import LinkedData, get_linked_data
 from app.linkeddata.validators import conditional_response, data_version
 from app.linkeddata.void import Links
+from app.negotiation import choose
 from app.security.access import Viewer, get_viewer
 from app.sparql.scope import public_base
 
@@ -44,7 +45,7 @@ def void(
     ld: LinkedDataDep,
     format: Annotated[str | None, Query(description="ttl, jsonld, nt or rdfxml")] = None,
 ) -> Response:
-    fmt = choose(request.headers.get("accept"), format, RDF_FORMATS)
+    fmt = choose(request.headers.get("accept"), format, RDF_FORMATS, "/void")
     reader = ld.reader(store, viewer.level)
     site = public_base(request, settings.public_base_url) + "/"
     body = void_document(ld, reader, Links(site, site + "void"), fmt.token)

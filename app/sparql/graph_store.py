@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from pyoxigraph import QuadParser, RdfFormat, parse, serialize
 
 from app.errors import ApiError
+from app.negotiation import MediaFormat
 from app.sparql.execution import Dataset, QueryJob, UpdateJob
 from app.sparql.iri import is_absolute_iri
-from app.sparql.negotiation import MediaFormat, rdf_format_for
+from app.sparql.negotiation import rdf_format_for
 from app.sparql.protocol import ProtocolError
 from app.store.base import CATALOGUE_GRAPH, AccessLevel, GraphStore
 from app.store.catalogue import visible_graphs
