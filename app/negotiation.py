@@ -64,9 +64,7 @@ SPARQL_XML = MediaFormat(
     iri=_REGISTRY + "SPARQL_Results_XML",
 )
 CSV = MediaFormat("csv", "text/csv", "CSV", iri=_REGISTRY + "SPARQL_Results_CSV")
-TSV = MediaFormat(
-    "tsv", "text/tab-separated-values", "TSV", iri=_REGISTRY + "SPARQL_Results_TSV"
-)
+TSV = MediaFormat("tsv", "text/tab-separated-values", "TSV", iri=_REGISTRY + "SPARQL_Results_TSV")
 TURTLE = MediaFormat(
     "ttl",
     "text/turtle",
@@ -131,6 +129,10 @@ TABLE: tuple[MediaFormat, ...] = (
     MARKDOWN,
     SVG,
 )
+
+# For answers whose bytes depend on the negotiated format and on the caller's access level
+# (the bearer token), so that shared caches keep one copy per combination.
+VARY: dict[str, str] = {"Vary": "Accept, Authorization"}
 
 
 class NotAcceptable(ApiError):

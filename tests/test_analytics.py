@@ -128,6 +128,8 @@ def test_csv_tables(api: tuple[TestClient, FastAPI]) -> None:
     assert [line[-1] for line in lines[1:] if line[-1]] == ["1"]
     assert client.get("/analytics/authority?table=nope").status_code == 400
     assert client.get("/analytics/authority", headers={"Accept": "image/png"}).status_code == 406
+    # The bytes depend on the format and on the caller's level: shared caches must key on both.
+    assert {"Accept", "Authorization"} <= set(actors.headers["vary"].split(", "))
 
 
 def test_figures_respect_the_viewer_level(tmp_path: Path) -> None:

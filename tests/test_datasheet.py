@@ -137,6 +137,7 @@ def test_markdown_and_negotiation(api: tuple[TestClient, FastAPI]) -> None:
     assert response.headers["content-type"].startswith("application/ld+json")
     assert client.get("/datasets/DS1/datasheet").headers["content-type"].startswith("text/markdown")
     assert client.get("/datasets/DS1/datasheet?format=pdf").status_code == 406
+    assert {"Accept", "Authorization"} <= set(response.headers["vary"].split(", "))
     missing = client.get("/datasets/DS9/datasheet")
     assert missing.status_code == 404 and "DS9" in missing.json()["detail"]
 

@@ -155,6 +155,8 @@ def test_svg_pictures_parse_as_xml_and_carry_labels(client: TestClient, url: str
 def test_svg_is_chosen_by_accept_and_406_when_nothing_fits(client: TestClient) -> None:
     svg = client.get("/paths/chain/IM3", headers={"Accept": "image/svg+xml"})
     assert svg.headers["content-type"].startswith("image/svg+xml")
+    for answer in (svg, client.get("/paths/chain/IM3")):
+        assert {"Accept", "Authorization"} <= set(answer.headers["vary"].split(", "))
     refused = client.get("/paths/chain/IM3", headers={"Accept": "text/csv"})
     assert refused.status_code == 406
     assert "image/svg+xml" in refused.json()["detail"]

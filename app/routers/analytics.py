@@ -11,7 +11,7 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import JSONResponse, Response
 
 from app.analytics.authority import ACTOR_COLUMNS, authority
-from app.negotiation import CSV, JSON, choose
+from app.negotiation import CSV, JSON, VARY, choose
 from app.routers.paths import ProjectionDep
 
 router = APIRouter(tags=["analytics"])
@@ -73,9 +73,11 @@ def authority_route(
     chosen = choose(accept, fmt, FORMATS, "/analytics/authority")
     figures = authority(projection)
     if chosen.token == "csv":
-        return Response(_csv(figures.to_json()[table], table), media_type=chosen.content_type)
+        return Response(
+            _csv(figures.to_json()[table], table), media_type=chosen.content_type, headers=VARY
+        )
     body = {"level": projection.level.slug, "generation": projection.generation}
-    return JSONResponse(body | figures.to_json(), media_type=chosen.content_type)
+    return JSONResponse(body | figures.to_json(), media_type=chosen.content_type, headers=VARY)
 
 
 def _csv(rows: list[dict[str, Any]], table: str) -> str:

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from app.datasheets.build import build_datasheet
 from app.datasheets.render import dumps_croissant, to_markdown
-from app.negotiation import JSON_LD, MARKDOWN, choose
+from app.negotiation import JSON_LD, MARKDOWN, VARY, choose
 from app.routers.paths import ProjectionDep
 
 router = APIRouter(tags=["datasheets"])
@@ -54,4 +54,4 @@ def datasheet_route(
     node = projection.resolve(dataset, kind="dataset", param="dataset")
     sheet = build_datasheet(projection, node)
     text = dumps_croissant(sheet) if chosen.token == "jsonld" else to_markdown(sheet)
-    return Response(text, media_type=chosen.content_type)
+    return Response(text, media_type=chosen.content_type, headers=VARY)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query
 from fastapi.responses import JSONResponse, Response
 
 from app.deps import SettingsDep, StoreDep
-from app.negotiation import JSON, SVG, MediaFormat, choose
+from app.negotiation import JSON, SVG, VARY, MediaFormat, choose
 from app.paths.cache import get_projection
 from app.paths.chain import relay_chain
 from app.paths.connect import MAX_LENGTH, MAX_PATHS, connect
@@ -124,6 +124,6 @@ def _respond(
     title: str,
 ) -> Response:
     if chosen.token == "svg":
-        return Response(render_svg(subgraph, title), media_type=chosen.content_type)
+        return Response(render_svg(subgraph, title), media_type=chosen.content_type, headers=VARY)
     body = {"level": projection.level.slug, "generation": projection.generation, **body}
-    return JSONResponse(body, media_type=chosen.content_type)
+    return JSONResponse(body, media_type=chosen.content_type, headers=VARY)
