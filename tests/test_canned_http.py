@@ -133,6 +133,7 @@ def test_csv(client: TestClient) -> None:
     response = client.get("/queries/residual-share", headers={"Accept": "text/csv"})
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert {"Accept", "Authorization"} <= set(response.headers["vary"].split(", "))
     assert list(csv.reader(io.StringIO(response.text))) == [
         ["dataset", "datasetLabel", "labelledItems", "residualItems", "residualShare"],
         [M + "dataset/DS1", "Pet photo set", "6", "2", "0.3333"],

@@ -40,7 +40,7 @@ def test_result_in_memory_is_sent_whole() -> None:
     assert response.body == b'{"head":{}}'
     assert response.headers["content-length"] == "11"
     assert response.headers["content-type"] == JSON
-    assert response.headers["vary"] == "Accept"
+    assert response.headers["vary"] == "Accept, Authorization"
     assert TRUNCATED_HEADER.lower() not in response.headers
 
 

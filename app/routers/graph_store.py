@@ -16,7 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from app.deps import SettingsDep, StoreDep
-from app.negotiation import MediaFormat
+from app.negotiation import VARY, MediaFormat
 from app.routers.sparql import ExecutorDep, ViewerDep, stream
 from app.security.access import Viewer, require_owner
 from app.settings import Settings
@@ -113,7 +113,7 @@ async def read_graph(
     head = request.method == "HEAD"
     output = await run_in_threadpool(_read, store, executor, viewer, graph, media, row_limit, head)
     if output is None:
-        return Response(media_type=media.content_type, headers={"Vary": "Accept"})
+        return Response(media_type=media.content_type, headers=VARY)
     return stream(output)
 
 

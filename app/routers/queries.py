@@ -22,13 +22,12 @@ from app.canned.registry import CannedQuery, QueryRegistry
 from app.canned.render import TABLE_FORMATS, dumps_json, render_csv, render_json
 from app.canned.results import DEFAULT_LIMIT, Page, run_page
 from app.deps import SettingsDep, StoreDep
-from app.negotiation import choose
+from app.negotiation import VARY, choose
 from app.security.access import Viewer, get_viewer, restrict_dataset
 
 ViewerDep = Annotated[Viewer, Depends(get_viewer)]
 TRUNCATED_HEADER = "CDKG-Truncated"
 TAG = "canned queries"
-_VARY = {"Vary": "Accept"}
 _DIGITS = re.compile(r"^[0-9]{1,12}$")
 
 
@@ -74,7 +73,7 @@ def list_queries(registry: QueryRegistry, renderer: HtmlRenderer, request: Reque
     if fmt.token == "csv":
         fmt = TABLE_FORMATS[0]
     body = [index_entry(query) for query in registry]
-    return Response(dumps_json({"queries": body}), media_type=fmt.content_type, headers=_VARY)
+    return Response(dumps_json({"queries": body}), media_type=fmt.content_type, headers=VARY)
 
 
 def answer_query(
@@ -106,7 +105,7 @@ def answer_query(
         executor=request.app.state.executor,
     )
     next_url = _page_url(request, page.next_offset, limit)
-    headers = dict(_VARY)
+    headers = dict(VARY)
     if page.truncated and next_url is not None:
         headers[TRUNCATED_HEADER] = "true"
         headers["Link"] = f'<{next_url}>; rel="next"'

@@ -17,7 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from app.deps import StoreDep, app_settings, app_store
-from app.negotiation import content_type_of
+from app.negotiation import VARY, content_type_of
 from app.security.access import Viewer, check_owner, get_viewer, readable_graphs
 from app.settings import Settings
 from app.sparql.execution import QueryExecutor, QueryOutput
@@ -160,7 +160,7 @@ async def _query(request: Request, operation: QueryOperation, caller: Caller) ->
 def stream(output: QueryOutput) -> Response:
     """The response for a query's output: sent whole when it is already in memory (one write,
     with a Content-Length), else streamed from the executor's spool."""
-    headers = {"Vary": "Accept"}
+    headers = dict(VARY)
     if output.truncated:
         headers[TRUNCATED_HEADER] = "true"
     media_type = content_type_of(output.media_type)
@@ -184,5 +184,5 @@ def _service_description(
     return Response(
         render(triples, media.media_type),
         media_type=media.content_type,
-        headers={"Vary": "Accept"},
+        headers=VARY,
     )
