@@ -6,17 +6,13 @@ union of those graphs as their default graph, which is what cdkg gives a reader.
 sent with the same text to the three servers; latency is the median of sequential keep-alive
 requests after warm-up, throughput comes from 8 concurrent clients (wrk, or a Python load
 generator when wrk is missing), and streaming measures cdkg's memory while it serves a large CSV
-result.
+result. The queries are in `benchmarks.sparql_queries`, the load generators in
+`benchmarks.load_generators`.
 """
 
 from __future__ import annotations
 
-import asyncio
-import os
-import re
-import shutil
 import statistics
-import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +22,7 @@ from typing import Any
 import httpx
 
 from benchmarks.bench_loader import MIB, select_graphs
+from benchmarks.load_generators import ensure_wrk, python_load, wrk_load
 from benchmarks.servers import (
     SPARQL_JSON,
     MemoryWatch,
@@ -39,77 +36,11 @@ from benchmarks.servers import (
     start_rdflib_endpoint,
     tree_rss_kib,
 )
+from benchmarks.sparql_queries import Query, queries
 
 READER_ROLE = "researcher"
 READER_LEVELS = ("public", "restricted")
 SERVERS = ("cdkg", "oxigraph", "rdflib-endpoint")
-PREFIXES = """\
-PREFIX cdo: <https://w3id.org/cdkg/ontology#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
-
-
-@dataclass(frozen=True)
-class Query:
-    name: str
-    title: str
-    text: str
-    point: bool = False
-
-
-def queries(acts: int, base: str = "https://example.org/synthetic/") -> list[Query]:
-    """The six benchmark queries over a generated study with `acts` acts."""
-    act = f"{base}act/A{acts // 2 + 1:07d}"
-    return [
-        Query(
-            "point",
-            "point lookup: one act's properties",
-            f"SELECT ?p ?o WHERE {{ <{act}> ?p ?o }}",
-            point=True,
-        ),
-        Query(
-            "join",
-            "join: which client imposed which label, in which dataset",
-            PREFIXES
-            + """SELECT ?client ?imposition ?medium ?category ?label ?dataset WHERE {
-  ?client a cdo:Client .
-  { ?imposition cdo:imposedBy ?client }
-  UNION { ?agent org:memberOf ?client . ?imposition cdo:imposedBy ?agent }
-  ?imposition cdo:imposes ?version ; cdo:medium ?medium ; cdo:inProject ?project .
-  ?version cdo:includesCategory ?category .
-  ?category skos:prefLabel ?label .
-  ?dataset cdo:fromProject ?project .
-}""",
-        ),
-        Query(
-            "aggregate",
-            "GROUP BY: acts per taxonomy version",
-            PREFIXES + "SELECT ?version (COUNT(?act) AS ?acts) "
-            "WHERE { ?act cdo:underVersion ?version } GROUP BY ?version",
-        ),
-        Query(
-            "path",
-            "property path: everyone's reporting chain (org:reportsTo+)",
-            PREFIXES + "SELECT ?person ?boss WHERE { ?person org:reportsTo+ ?boss }",
-        ),
-        Query(
-            "excluded",
-            "excluded categories with decider, level and rationale",
-            PREFIXES
-            + """SELECT ?excluded ?label ?taxonomy ?decider ?level ?rationale ?fallback WHERE {
-  ?excluded a cdo:ExcludedCategory ; skos:prefLabel ?label ; cdo:excludedFrom ?taxonomy ;
-    cdo:excludedBy ?decider ; cdo:decisionLevel ?level ; cdo:rationale ?rationale ;
-    cdo:fallbackCategory ?fallback .
-}""",
-        ),
-        Query(
-            "text",
-            "text FILTER: REGEX over evidence text",
-            PREFIXES + "SELECT ?evidence ?text WHERE { ?evidence cdo:text ?text "
-            'FILTER(REGEX(?text, "note 1", "i")) }',
-        ),
-    ]
 
 
 @dataclass
@@ -309,110 +240,3 @@ def _streaming(server: Server, opt: Options) -> dict[str, Any]:
         flush=True,
     )
     return result
-
-
-@dataclass(frozen=True)
-class Load:
-    rps: float
-    failed: int
-
-
-CLIENTS = 8
-
-
-def ensure_wrk() -> str | None:
-    """wrk's path, installing the Debian package when it is missing and apt-get can; None (and
-    a message saying why) when it stays missing."""
-    found = shutil.which("wrk")
-    if found:
-        return found
-    if shutil.which("apt-get") is None or os.geteuid() != 0:
-        print(
-            "  wrk is not installed and cannot be installed here (needs apt-get as root); "
-            "measuring throughput with the Python load generator instead",
-            flush=True,
-        )
-        return None
-    print("  wrk is not installed: running apt-get install -y wrk", flush=True)
-    for attempt in (
-        ["apt-get", "install", "-y", "-q", "wrk"],
-        ["apt-get", "update", "-q"],
-        ["apt-get", "install", "-y", "-q", "wrk"],
-    ):
-        subprocess.run(attempt, capture_output=True, check=False, timeout=600)
-        if shutil.which("wrk"):
-            return shutil.which("wrk")
-    print(
-        "  apt-get could not install wrk; measuring throughput with the Python load "
-        "generator instead",
-        flush=True,
-    )
-    return None
-
-
-def wrk_load(wrk: str, endpoint: str, text: str, headers: dict[str, str], seconds: float) -> Load:
-    url = str(httpx.URL(endpoint, params={"query": text}))
-    args = [
-        wrk,
-        "-t",
-        "2",
-        "-c",
-        str(CLIENTS),
-        "-d",
-        f"{max(1, round(seconds))}s",
-        "--timeout",
-        "30s",
-    ]
-    for key, value in headers.items():
-        args += ["-H", f"{key}: {value}"]
-    done = subprocess.run([*args, url], capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise ServerError(f"wrk failed: {done.stderr.strip() or done.stdout.strip()}")
-    return parse_wrk(done.stdout)
-
-
-def parse_wrk(output: str) -> Load:
-    """Requests/s from wrk's summary, less the share that failed (non-2xx answers, timeouts)."""
-    rps = float(re.search(r"Requests/sec:\s*([\d.]+)", output)[1])  # type: ignore[index]
-    total = re.search(r"(\d+) requests in", output)
-    failed = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses:\s*(\d+)", output))
-    errors = re.search(
-        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
-    )
-    if errors:
-        failed += sum(int(n) for n in errors.groups())
-    if total and int(total[1]):
-        rps *= max(0, int(total[1]) - failed) / int(total[1])
-    return Load(rps, failed)
-
-
-def python_load(endpoint: str, text: str, headers: dict[str, str], seconds: float) -> Load:
-    """CLIENTS concurrent keep-alive clients for `seconds`: successful answers per second."""
-    return asyncio.run(_python_load(endpoint, text, headers, seconds))
-
-
-async def _python_load(endpoint: str, text: str, headers: dict[str, str], seconds: float) -> Load:
-    ok = failed = 0
-    limits = httpx.Limits(max_connections=CLIENTS)
-    async with httpx.AsyncClient(limits=limits, timeout=30.0) as client:
-        loop = asyncio.get_running_loop()
-        started = loop.time()
-        deadline = started + seconds
-
-        async def one_client() -> None:
-            nonlocal ok, failed
-            while loop.time() < deadline:
-                try:
-                    answer = await client.get(endpoint, params={"query": text}, headers=headers)
-                    await answer.aread()
-                except httpx.HTTPError:
-                    failed += 1
-                    continue
-                if answer.status_code == 200:
-                    ok += 1
-                else:
-                    failed += 1
-
-        await asyncio.gather(*(one_client() for _ in range(CLIENTS)))
-        elapsed = loop.time() - started
-    return Load(ok / elapsed if elapsed > 0 else 0.0, failed)

@@ -14,7 +14,7 @@ import pytest
 
 from benchmarks import report
 from benchmarks.__main__ import main, run_paths
-from benchmarks.bench_sparql import parse_wrk
+from benchmarks.load_generators import parse_wrk
 
 REPO = Path(__file__).resolve().parent.parent
 
