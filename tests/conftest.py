@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,21 +37,3 @@ def client(memory_settings: Settings) -> Iterator[TestClient]:
     """The real ASGI app over a fresh in-memory store (`client.app.state.store`), started."""
     with TestClient(create_app(memory_settings)) as started:
         yield started
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _collect_finished_event_loops() -> Iterator[None]:
-    """Collect, at the end of the session, event loops that threads of finished test servers
-    left for the garbage collector.
-
-    Which test leaves one depends on thread timing, and its warning would otherwise surface
-    only at interpreter shutdown, detached from any test. Every test has run and passed by
-    the time this runs, so the collection only tidies up.
-    """
-    yield
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="unclosed event loop", category=ResourceWarning)
-        warnings.filterwarnings(
-            "ignore", message=r"unclosed <socket\.socket .*family=1,", category=ResourceWarning
-        )
-        gc.collect()

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
+from pathlib import Path
+
 import pytest
 
 from app.linkeddata.formats import DOCUMENT_FORMATS
 from app.linkeddata.iris import IriMap, Study, split_study_iri, split_suffix, study_slug
 from app.linkeddata.links import Linker
+from app.linkeddata.ontology_docs import ontology_html
 from app.linkeddata.related import operations, views_for
 from app.linkeddata.validators import is_fresh
 from app.linkeddata.vocab import CDO, Vocabulary, humanize
 from app.negotiation import NotAcceptable, choose
+
+ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 
 STUDY = Study("https://example.org/s/study/s1", "s1", "https://example.org/s/", "S", "s1")
 IRIS = IriMap((STUDY,))
@@ -199,3 +206,18 @@ def test_humanized_labels() -> None:
     assert humanize("http://example.org/x/QA") == "QA"
     vocabulary = Vocabulary()
     assert vocabulary.label("http://purl.org/dc/terms/license") == "licence"
+
+
+def _open_event_loops() -> list[asyncio.AbstractEventLoop]:
+    gc.collect()
+    loops = (o for o in gc.get_objects() if isinstance(o, asyncio.AbstractEventLoop))
+    return [loop for loop in loops if not loop.is_closed()]
+
+
+def test_ontology_page_leaves_no_event_loop_behind() -> None:
+    # pyLODE's HTML builder asks asyncio for the current loop; in the main thread that used to
+    # create one that was never closed, and its socket pair leaked until the process ended.
+    before = len(_open_event_loops())
+    html = ontology_html(ONTOLOGY_DIR)
+    assert 'id="Imposition"' in html
+    assert len(_open_event_loops()) == before

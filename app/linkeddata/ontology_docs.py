@@ -14,6 +14,7 @@ import hashlib
 import logging
 import re
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,14 @@ class ValueSet:
 
 def ontology_html(ontology_dir: Path) -> str:
     """The HTML documentation of cdo.ttl."""
+    # pyLODE builds the page with dominate, which asks asyncio for the current event loop; in
+    # a main thread with none, Python creates one that nobody closes (a leaked loop and its
+    # socket pair). In another thread the question just fails, and dominate expects that.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ontology-docs") as worker:
+        return worker.submit(_ontology_html, ontology_dir).result()
+
+
+def _ontology_html(ontology_dir: Path) -> str:
     graph = Graph().parse(ontology_dir / ONTOLOGY_FILE, format="turtle")
     schemes = sorted(
         s
