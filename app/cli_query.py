@@ -34,6 +34,7 @@ from app.cli_common import (
 from app.cli_common import write_bytes as emit
 from app.sparql.execution import QueryRefused
 from app.sparql.screening import screen
+from app.sparql.syntax import explain_syntax_error
 from app.store import QueryResult
 from app.store.catalogue import visible_graphs
 
@@ -102,7 +103,8 @@ def query(
                 text, default_graphs=graphs, named_graphs=graphs, prefixes=PREFIXES
             )
         except SyntaxError as exc:
-            raise CliError(f"query syntax error: {exc}", code=2) from exc
+            message = explain_syntax_error(text, str(exc))
+            raise CliError(f"query syntax error: {message}", code=2) from exc
         try:
             _print(result, output)
         except OSError as exc:

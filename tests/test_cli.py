@@ -159,7 +159,9 @@ def test_query_syntax_error_exits_2_with_the_parser_message(runner: CliRunner, t
     code, out, err = run(runner, "query", "SELECT ?x WHERE { ?x ?y }", "--store", str(tiny))
     assert code == 2
     assert out == ""
-    assert err.startswith("error: query syntax error: error at 1:")
+    # 25 characters: the parser stops just past the end, where the object should be.
+    assert err.startswith("error: query syntax error: line 1, column 26, at the end of the query")
+    assert err.endswith("  SELECT ?x WHERE { ?x ?y }\n" + " " * 27 + "^\n")
 
 
 def test_query_service_is_refused(runner: CliRunner, tiny: Path) -> None:

@@ -314,13 +314,13 @@ def test_malformed_query_is_400_with_the_parser_position(callers: Callers) -> No
     assert answer.status_code == 400
     body = answer.json()
     assert body["title"] == "Malformed query"
-    assert body["detail"].startswith("error at 1:")
+    assert body["detail"].startswith("line 1, column 26, at the end of the query: expected")
 
 
 def test_malformed_update_is_400(callers: Callers) -> None:
     answer = callers.client.post("/sparql", data={"update": "CLEAR XYZ"}, headers=callers.owner)
     assert answer.status_code == 400
-    assert answer.json()["detail"].startswith("error at 1:")
+    assert answer.json()["detail"].startswith("line 1, column 10, at the end of the query")
 
 
 def test_failures_while_running_are_400(callers: Callers) -> None:

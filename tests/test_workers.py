@@ -209,7 +209,7 @@ def test_from_clause_cannot_widen_the_dataset(workers: WorkerExecutor) -> None:
 
 
 def test_syntax_error_names_the_position(workers: WorkerExecutor) -> None:
-    with pytest.raises(QuerySyntaxError, match="1:17"):
+    with pytest.raises(QuerySyntaxError, match="line 1, column 17, at the end of the query"):
         workers.run_query(_job("SELECT * WHERE {"))
     # The worker that reported it is still in service.
     assert _names(workers.run_query(_job(NAMES_IN_ORDER))) == [

@@ -121,7 +121,7 @@ def test_result_of_many_frames_is_whole_and_in_order(
 
 def test_errors_are_named_and_the_worker_stays(executor: WorkerExecutor, run: Runner[Any]) -> None:
     pids = executor.worker_pids()
-    with pytest.raises(QuerySyntaxError, match="1:17"):
+    with pytest.raises(QuerySyntaxError, match="line 1, column 17, at the end of the query"):
         run(executor.run_query_async(_job("SELECT * WHERE {")))
     with pytest.raises(QueryFailed, match=r"custom function <http://example\.org/f>"):
         run(executor.run_query_async(_job("SELECT (<http://example.org/f>(1) AS ?x) WHERE {}")))

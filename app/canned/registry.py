@@ -18,6 +18,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, Store, Tri
 
 from app.canned.header import RESERVED_NAMES, HeaderError, QueryHeader, parse_header, split_header
 from app.canned.params import ParameterError, bind, to_term
+from app.sparql.syntax import explain_syntax_error
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
@@ -108,7 +109,8 @@ def _check_text(query: CannedQuery, checker: Store) -> None:
     try:
         result = checker.query(query.text, substitutions=dict(samples))
     except SyntaxError as exc:
-        raise HeaderError(path, "query", f"does not parse: {exc}") from None
+        message = explain_syntax_error(query.text, str(exc))
+        raise HeaderError(path, "query", f"does not parse: {message}") from None
     except RuntimeError as exc:
         missing = _NOT_PROJECTED.search(str(exc))
         if missing is None:

@@ -18,6 +18,7 @@ from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Store
 
 from app.sparql.execution import QueryJob
 from app.sparql.substitutions import decode_substitutions
+from app.sparql.syntax import explain_syntax_error
 from app.sparql.worker_protocol import (
     DATA,
     DATA_FRAME_BYTES,
@@ -94,7 +95,7 @@ def run_job(store: Store, job: QueryJob, sink: FrameSink) -> bytes:
         written = write_result(result, job, sink)
     except SyntaxError as exc:
         sink.drop()
-        return encode_failure(SYNTAX, str(exc))
+        return encode_failure(SYNTAX, explain_syntax_error(job.query, str(exc)))
     except UnsupportedMediaType as exc:
         sink.drop()
         return encode_failure(UNSUPPORTED, str(exc))

@@ -40,6 +40,7 @@ from app.sparql.execution import (
     UpdateJob,
 )
 from app.sparql.substitutions import decode_substitutions
+from app.sparql.syntax import explain_syntax_error
 from app.sparql.worker_pool import DeadlinePassed, WorkerPool, WorkerProcess, spawn_worker
 from app.sparql.worker_protocol import (
     DATA,
@@ -309,7 +310,7 @@ class InProcessExecutor:
             written = write_result(result, job, spool)
         except SyntaxError as exc:
             spool.close()
-            raise QuerySyntaxError(str(exc)) from None
+            raise QuerySyntaxError(explain_syntax_error(job.query, str(exc))) from None
         except UnsupportedMediaType as exc:
             spool.close()
             raise QueryRefused(str(exc)) from None
@@ -351,7 +352,7 @@ def _update(store: GraphStore, job: UpdateJob) -> None:
     try:
         store.update(job.update, base_iri=job.base_iri)
     except SyntaxError as exc:
-        raise QuerySyntaxError(str(exc)) from None
+        raise QuerySyntaxError(explain_syntax_error(job.update, str(exc))) from None
     except (RuntimeError, OSError) as exc:
         raise QueryFailed(str(exc)) from None
     finally:
