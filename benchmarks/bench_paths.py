@@ -15,6 +15,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -78,11 +79,11 @@ def run(study_dir: Path, runs: int = RUNS) -> list[dict[str, Any]]:
             ("/analytics/authority", "analytics", "/analytics/authority"),
             (f"/explain/{category}", None, f"/explain/{category}"),
         ):
-            median = _median_ms(lambda url=url: _get(client, url), WARMUP, runs)
+            median = _median_ms(partial(_get, client, url), WARMUP, runs)
             rows.append(_row(name, key, median, projection))
         for query in COUNTING_QUERIES:
             url = f"/queries/{query}"
-            median = _median_ms(lambda url=url: _get(client, url), WARMUP, runs)
+            median = _median_ms(partial(_get, client, url), WARMUP, runs)
             rows.append(_row(url, "canned", median, projection))
     return rows
 

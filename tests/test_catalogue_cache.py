@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-import app.store.catalogue as catalogue
+import app.store.generation as generation_module
 from app.sparql.execution import UpdateJob
 from app.sparql.workers import InProcessExecutor
 from app.store import CATALOGUE_GRAPH, AccessLevel
@@ -59,14 +59,14 @@ def store() -> OxigraphStore:
 
 def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     reads: list[int] = []
-    real = catalogue.generation
+    real = generation_module.generation
 
     def counted(store: object) -> int:
         value = real(store)  # type: ignore[arg-type]
         reads.append(value)
         return value
 
-    monkeypatch.setattr(catalogue, "generation", counted)
+    monkeypatch.setattr(generation_module, "generation", counted)
     return reads
 
 
@@ -116,7 +116,7 @@ def test_update_through_the_executor_is_seen_by_the_next_reader(store: OxigraphS
 def test_a_write_during_the_read_is_not_remembered_stale(
     store: OxigraphStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = catalogue.generation
+    real = generation_module.generation
 
     def overlapped(read_from: OxigraphStore) -> int:
         value = real(read_from)
@@ -125,9 +125,9 @@ def test_a_write_during_the_read_is_not_remembered_stale(
         forget_generation(store)
         return value
 
-    monkeypatch.setattr(catalogue, "generation", overlapped)
+    monkeypatch.setattr(generation_module, "generation", overlapped)
     assert known_generation(store) == 1
-    monkeypatch.setattr(catalogue, "generation", real)
+    monkeypatch.setattr(generation_module, "generation", real)
     assert known_generation(store) == 2
 
 

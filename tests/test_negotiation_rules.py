@@ -123,9 +123,7 @@ CASES: list[tuple[str, str | None, str | list[str] | None, str]] = [
 
 
 @pytest.mark.parametrize(("route", "accept", "fmt", "expected"), CASES)
-def test_choice(
-    route: str, accept: str | None, fmt: str | list[str] | None, expected: str
-) -> None:
+def test_choice(route: str, accept: str | None, fmt: str | list[str] | None, expected: str) -> None:
     candidates = ROUTES[route]
     if expected == REFUSED:
         with pytest.raises(NotAcceptable) as caught:
