@@ -31,7 +31,7 @@ from app.sparql.workers import (
     WorkerLost,
     create_executor,
 )
-from app.store.catalogue import GENERATION_BUMP, forget_generation
+from app.store.catalogue import GENERATION_BUMP, forget_generation, generation
 from app.store.oxigraph_store import OxigraphStore
 
 EX = "http://example.org/"
@@ -270,6 +270,23 @@ def test_reported_write_that_bumps_the_generation_is_seen(
 def test_update_syntax_error(workers: WorkerExecutor) -> None:
     with pytest.raises(QuerySyntaxError):
         workers.run_update(UpdateJob("INSERT DATA {"))
+
+
+def test_updates_that_succeed_bump_the_generation(
+    workers: WorkerExecutor, disk_store: OxigraphStore
+) -> None:
+    # Caches kept per generation (path projections, linked-data pages, ETags) must see edits
+    # to study graphs made through /sparql; failed updates change nothing.
+    before = generation(disk_store)
+    workers.run_update(
+        UpdateJob(PREFIX + f'INSERT DATA {{ GRAPH <{G1}> {{ ex:hal ex:name "Hal" }} }}')
+    )
+    assert generation(disk_store) == before + 1
+    with pytest.raises(QuerySyntaxError):
+        workers.run_update(UpdateJob("INSERT DATA {"))
+    with pytest.raises(QueryFailed):
+        workers.run_update(UpdateJob("DROP GRAPH <http://example.org/none>"))
+    assert generation(disk_store) == before + 1
 
 
 def _pid_exists(pid: int) -> bool:

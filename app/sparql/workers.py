@@ -55,7 +55,7 @@ from app.sparql.worker_protocol import (
 )
 from app.sparql.worker_results import UnsupportedMediaType, write_result
 from app.store.base import GraphStore
-from app.store.catalogue import forget_generation, known_generation
+from app.store.catalogue import GENERATION_BUMP, forget_generation, known_generation
 
 SPOOL_MEMORY_BYTES = 8 * 1024 * 1024
 _CHUNK_BYTES = 256 * 1024
@@ -156,7 +156,7 @@ class WorkerExecutor:
         self._store = store
         self._timeout_s = timeout_s
         self._update_lock = threading.Lock()
-        # Updates run here may not bump the catalogue generation; they still change the view.
+        # Counts this process's writes, so that workers reopen their view after each one.
         self._local_writes = 0
         self._pool = WorkerPool(workers, max_queued, lambda: spawn_worker(store_path))
 
@@ -348,9 +348,17 @@ def create_executor(settings: Settings, store: GraphStore) -> QueryExecutor:
 
 
 def _update(store: GraphStore, job: UpdateJob) -> None:
-    """Run an update on the read-write store, mapping engine errors to the executor's errors."""
+    """Run an update on the read-write store, mapping engine errors to the executor's errors.
+
+    A successful update bumps the catalogue's generation too: it may have changed study graphs,
+    and everything cached per generation (path projections, linked-data pages, ETags) must
+    see that. The bump is its own transaction, since appending it to the caller's text could
+    change how that text parses; those caches live in this process, so a crash between the two
+    leaves nothing stale behind.
+    """
     try:
         store.update(job.update, base_iri=job.base_iri)
+        store.update(GENERATION_BUMP)
     except SyntaxError as exc:
         raise QuerySyntaxError(explain_syntax_error(job.update, str(exc))) from None
     except (RuntimeError, OSError) as exc:
