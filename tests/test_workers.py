@@ -31,6 +31,7 @@ from app.sparql.workers import (
     WorkerLost,
     create_executor,
 )
+from app.store.base import CATALOGUE_GRAPH
 from app.store.catalogue import GENERATION_BUMP, forget_generation, generation
 from app.store.oxigraph_store import OxigraphStore
 
@@ -277,16 +278,26 @@ def test_updates_that_succeed_bump_the_generation(
 ) -> None:
     # Caches kept per generation (path projections, linked-data pages, ETags) must see edits
     # to study graphs made through /sparql; failed updates change nothing.
-    before = generation(disk_store)
+    disk_store.update(GENERATION_BUMP)  # what a first load leaves: a catalogue at generation 1
     workers.run_update(
         UpdateJob(PREFIX + f'INSERT DATA {{ GRAPH <{G1}> {{ ex:hal ex:name "Hal" }} }}')
     )
-    assert generation(disk_store) == before + 1
+    assert generation(disk_store) == 2
     with pytest.raises(QuerySyntaxError):
         workers.run_update(UpdateJob("INSERT DATA {"))
     with pytest.raises(QueryFailed):
         workers.run_update(UpdateJob("DROP GRAPH <http://example.org/none>"))
-    assert generation(disk_store) == before + 1
+    assert generation(disk_store) == 2
+
+
+def test_an_update_leaves_a_store_without_catalogue_without_one(
+    workers: WorkerExecutor, disk_store: OxigraphStore
+) -> None:
+    workers.run_update(
+        UpdateJob(PREFIX + f'INSERT DATA {{ GRAPH <{G1}> {{ ex:ida ex:name "Ida" }} }}')
+    )
+    assert generation(disk_store) == 0
+    assert CATALOGUE_GRAPH not in disk_store.graph_names()
 
 
 def _pid_exists(pid: int) -> bool:

@@ -55,7 +55,11 @@ from app.sparql.worker_protocol import (
 )
 from app.sparql.worker_results import UnsupportedMediaType, write_result
 from app.store.base import GraphStore
-from app.store.catalogue import GENERATION_BUMP, forget_generation, known_generation
+from app.store.catalogue import (
+    GENERATION_BUMP_IF_CATALOGUED,
+    forget_generation,
+    known_generation,
+)
 
 SPOOL_MEMORY_BYTES = 8 * 1024 * 1024
 _CHUNK_BYTES = 256 * 1024
@@ -358,7 +362,7 @@ def _update(store: GraphStore, job: UpdateJob) -> None:
     """
     try:
         store.update(job.update, base_iri=job.base_iri)
-        store.update(GENERATION_BUMP)
+        store.update(GENERATION_BUMP_IF_CATALOGUED)
     except SyntaxError as exc:
         raise QuerySyntaxError(explain_syntax_error(job.update, str(exc))) from None
     except (RuntimeError, OSError) as exc:

@@ -26,6 +26,7 @@ from app.store.catalogue_types import (
 )
 from app.store.generation import (
     GENERATION_BUMP,
+    GENERATION_BUMP_IF_CATALOGUED,
     forget_generation,
     generation,
     known_generation,
@@ -36,6 +37,7 @@ from app.store.publishing import drop_source, publish_study
 
 __all__ = [
     "GENERATION_BUMP",
+    "GENERATION_BUMP_IF_CATALOGUED",
     "VOID",
     "XSD",
     "AmbiguousSource",

@@ -22,6 +22,14 @@ GENERATION_BUMP = (
     f"INSERT {{ {_GENERATION_OLD.replace('?old', '?new')} }}\n"
     f"WHERE {{ OPTIONAL {{ {_GENERATION_OLD} }} BIND (COALESCE(?old + 1, 1) AS ?new) }}"
 )
+# The bump after a SPARQL or Graph Store update: a store that has never been loaded has no
+# catalogue, hence nothing cached from one, and an update must not create one there (the
+# update would leave a bookkeeping graph in a dataset its author expects to hold only theirs).
+GENERATION_BUMP_IF_CATALOGUED = (
+    f"DELETE {{ {_GENERATION_OLD} }}\n"
+    f"INSERT {{ {_GENERATION_OLD.replace('?old', '?new')} }}\n"
+    f"WHERE {{ {_GENERATION_OLD} BIND (?old + 1 AS ?new) }}"
+)
 
 
 def generation(store: GraphStore) -> int:
