@@ -12,11 +12,11 @@ study), so nothing links a public node to a restricted one in a public graph.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from loaders.index import StudyIndex
 from loaders.mapping_extras import EXTRAS
-from loaders.nquads import date_literal, datetime_literal, iri, literal
+from loaders.nquads import QuadSink, date_literal, datetime_literal, iri, literal
 from loaders.records import Record
 from loaders.spec import KINDS, FieldType, Kind
 from loaders.summaries import ActSummaries
@@ -29,62 +29,76 @@ MAPPING_VERSION = "cdkg-mapping/1"
 Emit = Callable[[int, int, str, str, str], None]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Step:
-    """How one field becomes triples: `how` picks the branch in `Mapper.map`."""
+    """How one field becomes triples: `how` picks the branch in `Mapper.map`; `head` is the
+    predicate term and a space, ready to be followed by the object."""
 
     name: str
     how: str  # "text", "date", "datetime", "iri", "enum", "ref", "refs"
-    predicate: str
+    head: str
     refs: tuple[str, ...] = ()
-    values: dict[str, str] | None = None
+    pairs: dict[str, str] = field(default_factory=dict)  # enum value -> its whole pair
+    start: str = ""  # "ref": `head` and the start of the IRIs of the one kind it names
+    known: dict[str, int] = field(default_factory=dict)  # "ref": that kind's ids -> levels
 
 
-def _plan(kind: Kind) -> list[Step]:
+def _plan(kind: Kind, prefix: dict[str, str], levels: dict[str, dict[str, int]]) -> list[Step]:
     steps: list[Step] = []
     for spec in kind.fields:
         if spec.type is FieldType.ENUM:
             vs = VALUE_SETS[spec.values or ""]
             if vs.as_class or spec.predicate:
                 predicate = TYPE if vs.as_class else iri(spec.predicate or "")
-                values = {value: iri(target) for value, target in vs.values.items()}
-                steps.append(Step(spec.name, "enum", predicate, values=values))
+                pairs = {value: f"{predicate} {iri(target)}" for value, target in vs.values.items()}
+                steps.append(Step(spec.name, "enum", f"{predicate} ", pairs=pairs))
             continue
         if spec.predicate is None or spec.type in (FieldType.ID, FieldType.NESTED):
             continue
-        predicate = iri(spec.predicate)
-        if spec.type is FieldType.REF:
-            how = "ref" if len(spec.refs) == 1 else "refs"
-            steps.append(Step(spec.name, how, predicate, spec.refs))
+        head = f"{iri(spec.predicate)} "
+        if spec.type is FieldType.REF and len(spec.refs) == 1:
+            target = spec.refs[0]
+            start, known = f"{head}{prefix[target]}", levels[target]
+            steps.append(Step(spec.name, "ref", head, spec.refs, start=start, known=known))
+        elif spec.type is FieldType.REF:
+            steps.append(Step(spec.name, "refs", head, spec.refs))
         elif spec.type is FieldType.DATE:
-            steps.append(Step(spec.name, "date", predicate))
+            steps.append(Step(spec.name, "date", head))
         elif spec.type is FieldType.DATETIME:
-            steps.append(Step(spec.name, "datetime", predicate))
+            steps.append(Step(spec.name, "datetime", head))
         elif spec.type is FieldType.IRI:
-            steps.append(Step(spec.name, "iri", predicate))
+            steps.append(Step(spec.name, "iri", head))
         else:
-            steps.append(Step(spec.name, "text", predicate))
+            steps.append(Step(spec.name, "text", head))
     return steps
 
 
 class Mapper:
+    """Maps records into `sink`: each record node's own triples go as one `node` call (so the
+    big tables cost one call a row, not one a triple), what `mapping_extras` adds as `emit`s."""
+
     def __init__(
         self,
         base: str,
         study_id: str,
         index: StudyIndex,
-        emit: Emit,
+        sink: QuadSink,
         summaries: ActSummaries | None = None,
     ) -> None:
         self.base = base
         self.index = index
-        self.emit = emit
+        self.emit: Emit = sink.emit
+        self.write = sink.node
         self.summaries = summaries
         self.levels = index.levels
         self.prefix = {key: f"<{base}{kind.slug}/" for key, kind in KINDS.items()}
         self.study = self.node("study", study_id)
-        self.plans = {key: _plan(kind) for key, kind in KINDS.items()}
-        self.classes = {key: [iri(c) for c in kind.classes] for key, kind in KINDS.items()}
+        self.plans = {key: _plan(kind, self.prefix, self.levels) for key, kind in KINDS.items()}
+        self.type_pairs = {
+            key: [f"{TYPE} {iri(c)}" for c in kind.classes] for key, kind in KINDS.items()
+        }
+        self.access_pairs = [f"{ACCESS} {level}" for level in LEVEL_IRIS]
+        self.in_study_pair = f"{IN_STUDY} {self.study}"
 
     def node(self, kind: str, ident: str) -> str:
         return f"{self.prefix[kind]}{ident}>"
@@ -100,46 +114,53 @@ class Mapper:
         kind = refs[0] if len(refs) == 1 else self.index.resolve(refs, ident)[0] or refs[0]
         return self.node(kind, ident), self.levels[kind].get(ident, 0)
 
+    def common_pairs(self, rec: Record, label: str) -> list[str]:
+        """The pairs every record node has, at the record's level."""
+        ident = literal(rec.id)
+        pairs = [
+            f"{IDENTIFIER} {ident}",
+            f"{LABEL} {ident if label == rec.id else literal(label)}",
+            self.access_pairs[rec.level],
+        ]
+        if rec.kind.key != "study":
+            pairs.append(self.in_study_pair)
+        return pairs
+
     def common(self, rec: Record, s: str, label: str) -> None:
         """The triples every record node has; derived nodes call it too."""
-        emit, src, lvl = self.emit, rec.source, rec.level
-        emit(src, lvl, s, IDENTIFIER, literal(rec.id))
-        emit(src, lvl, s, LABEL, literal(label))
-        emit(src, lvl, s, ACCESS, LEVEL_IRIS[lvl])
-        if rec.kind.key != "study":
-            emit(src, lvl, s, IN_STUDY, self.study)
+        self.write(rec.source, rec.level, s, self.common_pairs(rec, label), {})
 
     def map(self, rec: Record) -> None:
         kind = rec.kind
         key = kind.key
-        s = self.node(key, rec.id)
-        emit, src, lvl, values = self.emit, rec.source, rec.level, rec.values
-        for cls in self.classes[key]:
-            emit(src, lvl, s, TYPE, cls)
+        s = f"{self.prefix[key]}{rec.id}>"
+        lvl, values = rec.level, rec.values
         label = values.get(kind.label_field or "")
-        self.common(rec, s, label if isinstance(label, str) else rec.id)
-        levels = self.levels
+        pairs = self.type_pairs[key] + self.common_pairs(
+            rec, label if isinstance(label, str) else rec.id
+        )
+        raised: dict[int, int] = {}  # position in pairs -> level, for links above `lvl`
         for step in self.plans[key]:
             value = values.get(step.name)
             if value is None:
                 continue
             how = step.how
-            items = value if isinstance(value, list) else [str(value)]
             if how == "ref":
-                target = step.refs[0]
-                found = levels[target]
-                prefix = self.prefix[target]
-                for ident in items:
-                    other = found.get(ident, 0)
-                    emit(src, other if other > lvl else lvl, s, step.predicate, f"{prefix}{ident}>")
+                known, start = step.known, step.start
+                for ident in value if isinstance(value, list) else (str(value),):
+                    other = known.get(ident, 0)
+                    if other > lvl:
+                        raised[len(pairs)] = other
+                    pairs.append(f"{start}{ident}>")
             elif how == "refs":
-                for ident in items:
+                for ident in value if isinstance(value, list) else (str(value),):
                     node, other = self.ref(step.refs, ident)
-                    emit(src, max(lvl, other), s, step.predicate, node)
+                    if other > lvl:
+                        raised[len(pairs)] = other
+                    pairs.append(f"{step.head}{node}")
             elif how == "enum":
-                table = step.values or {}
-                for item in items:
-                    emit(src, lvl, s, step.predicate, table[item])
+                for item in value if isinstance(value, list) else (str(value),):
+                    pairs.append(step.pairs[item])
             elif isinstance(value, str):
                 if how == "text":
                     obj = literal(value)
@@ -149,7 +170,8 @@ class Mapper:
                     obj = datetime_literal(value)
                 else:
                     obj = iri(value)
-                emit(src, lvl, s, step.predicate, obj)
+                pairs.append(f"{step.head}{obj}")
+        self.write(rec.source, lvl, s, pairs, raised)
         extra = EXTRAS.get(key)
         if extra is not None:
             extra(self, rec, s)

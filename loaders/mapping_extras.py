@@ -34,6 +34,8 @@ Extra = Callable[["Mapper", Record, str], None]
 _ROLES = {value: iri(target) for value, target in VALUE_SETS["role"].values.items()}
 _CONSENT = {value: iri(target) for value, target in VALUE_SETS["consent_status"].values.items()}
 _DECISION = {value: iri(t) for value, t in VALUE_SETS["decision_level"].values.items()}
+_FINAL_CATEGORY = cdo("finalCategory")  # written once per act: formatted once here
+_OVERRIDDEN_BY = cdo("overriddenBy")
 
 
 def _parent_link(m: Mapper, rec: Record, s: str, predicate: str) -> str:
@@ -176,14 +178,14 @@ def _act(m: Mapper, rec: Record, s: str) -> None:
     else:
         final, level = override[0], max(rec.level, override[1])
     level = max(level, m.level("categories", final))
-    m.emit(rec.source, level, s, cdo("finalCategory"), m.node("categories", final))
+    m.emit(rec.source, level, s, _FINAL_CATEGORY, m.node("categories", final))
     if m.summaries is not None:
         m.summaries.add(rec, final, override is not None)
 
 
 def _override(m: Mapper, rec: Record, s: str) -> None:
     level = max(rec.level, m.level("acts", rec.id))
-    m.emit(rec.source, level, m.node("acts", rec.id), cdo("overriddenBy"), s)
+    m.emit(rec.source, level, m.node("acts", rec.id), _OVERRIDDEN_BY, s)
 
 
 EXTRAS: dict[str, Extra] = {

@@ -18,10 +18,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
-from pyoxigraph import NamedNode
+from pyoxigraph import NamedNode, RdfFormat, parse
 
 from app.store.base import AccessLevel, GraphStore
 from app.store.catalogue import GraphEntry, PublishOutcome, SourceEntry, publish_study
+from loaders.csv_table import TableChanged
 from loaders.errors import ErrorList, RecordError
 from loaders.index import StudyIndex
 from loaders.mapping import MAPPING_VERSION, Mapper
@@ -44,6 +45,9 @@ REPO = Path(__file__).resolve().parent.parent
 SHAPES = REPO / "ontology" / "shapes.ttl"
 QC_DIR = REPO / "queries" / "qc"
 PROGRESS_EVERY = 20_000
+CHANGED = "the file changed while the study was being loaded; load it again"
+# The classes of the big tables' records, which SHACL sees only as stand-ins (loaders.shacl).
+STAND_INS = tuple(KINDS[key].classes[0] for key in CSV_KINDS)
 
 
 @dataclass
@@ -149,7 +153,7 @@ def _map_and_validate(
     decision = DecisionQuads(graphs)
     checker = ReferenceChecker(index)
     locator = NodeLocator(files.sources, files.sources[study.source].display)
-    mapper = Mapper(base, study.id, index, decision.emit)
+    mapper = Mapper(base, study.id, index, decision)
     kinds: Counter[str] = Counter()
     for rec in files.records:
         if rec.kind.id_field is not None:
@@ -165,23 +169,27 @@ def _map_and_validate(
     path = Path(name)
     try:
         with open(handle, "w", encoding="utf-8", newline="\n") as out:
-            quads = QuadFile(out, graphs, counts)
+            written = QuadFile(out, graphs, counts)
             summaries = ActSummaries(base, mapper.node, mapper.level)
-            big = Mapper(base, study.id, index, quads.emit, summaries)
+            big = Mapper(base, study.id, index, written, summaries)
             _map_tables(files, index, checker, big, errors, kinds, report)
             errors.raise_if_any()
-            summaries.write(quads.emit, index.item_dataset)
-            quads.flush()
-            out.writelines(decision.lines())
+            summaries.write(written.emit, index.item_dataset)
+            written.flush()
+            layer = "".join(decision.lines())
+            out.write(layer)
         decision.count(counts)
         report("validate", 0, 2)
-        stubs = _stubs(decision, mapper)
-        focus = list(dict.fromkeys(s[1:-1] for s, _p, _o, _src, _lvl in decision.quads))
-        for error in shacl_errors(decision.ntriples() + stubs, focus, shapes, locator):
+        # Parsed once, for both checks: SHACL gets the decision layer and the stand-ins, the qc
+        # queries the decision layer alone.
+        quads = list(parse(input=layer, format=RdfFormat.N_QUADS))
+        stand_ins = list(parse(input=_stubs(decision, mapper), format=RdfFormat.N_TRIPLES))
+        focus = [s[1:-1] for s in decision.subjects()]
+        for error in shacl_errors([*quads, *stand_ins], focus, shapes, locator, STAND_INS):
             errors.add(error)
         errors.raise_if_any()
         report("validate", 1, 2)
-        for error in qc_errors("".join(decision.lines()), qc_queries(qc_dir), locator):
+        for error in qc_errors(quads, qc_queries(qc_dir), locator):
             errors.add(error)
         errors.raise_if_any()
         report("validate", 2, 2)
@@ -224,24 +232,35 @@ def _map_tables(
             if table.kind.key != key:
                 continue
             display = table.source.display
-            for rec in table.records(errors.add):
-                rec.level = levels[rec.id]
-                if checker.check(rec, display, errors.add):
-                    mapper.map(rec)
-                kinds[key] += 1
-                done += 1
-                if done % PROGRESS_EVERY == 0:
-                    report("map", done, total)
-                if errors.full:
-                    return
+            try:
+                # Every row passed the typed checks when the index was built: read them again
+                # without repeating those (`CsvTable.reread` proves the file is the same).
+                for rec in table.reread():
+                    level = levels.get(rec.id)
+                    if level is None:  # a row the first reading did not see
+                        raise TableChanged
+                    rec.level = level
+                    if checker.check(rec, display, errors.add):
+                        mapper.map(rec)
+                    kinds[key] += 1
+                    done += 1
+                    if done % PROGRESS_EVERY == 0:
+                        report("map", done, total)
+                    if errors.full:
+                        return
+            except TableChanged:
+                errors.add(RecordError(display, CHANGED))
+                return
     report("map", done, total)
 
 
 def _stubs(decision: DecisionQuads, mapper: Mapper) -> str:
     """Type triples for the table records the decision layer links to (see loaders.shacl)."""
-    prefixes = [(mapper.prefix[key], f"<{KINDS[key].classes[0]}>") for key in CSV_KINDS]
+    prefixes = [
+        (mapper.prefix[key], f"<{cls}>") for key, cls in zip(CSV_KINDS, STAND_INS, strict=True)
+    ]
     lines: dict[str, None] = {}
-    for _s, _p, o, _source, _level in decision.quads:
+    for o in decision.objects():
         for prefix, cls in prefixes:
             if o.startswith(prefix):
                 lines[f"{o} {TYPE} {cls} .\n"] = None

@@ -7,9 +7,10 @@ empty result means the study passes. Checks that need the big tables' rows are d
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
-from pyoxigraph import NamedNode, QuerySolutions, RdfFormat, Store
+from pyoxigraph import NamedNode, Quad, QuerySolutions, Store
 
 from loaders.errors import RecordError
 from loaders.nodes import NodeLocator
@@ -19,9 +20,11 @@ def qc_queries(folder: Path) -> list[Path]:
     return sorted(folder.glob("*-violation.rq"))
 
 
-def qc_errors(nquads: str, queries: list[Path], locator: NodeLocator) -> list[RecordError]:
+def qc_errors(
+    quads: Iterable[Quad], queries: list[Path], locator: NodeLocator
+) -> list[RecordError]:
     store = Store()
-    store.load(input=nquads, format=RdfFormat.N_QUADS)
+    store.extend(quads)
     errors: list[RecordError] = []
     for path in queries:
         name = path.name.removesuffix(".rq")

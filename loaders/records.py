@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from loaders.documents import LineDict, LineList
@@ -23,15 +23,17 @@ class Source:
     slug: str  # rel with '/' and '.' turned into '-', then percent-encoded where needed
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Record:
     kind: Kind
     id: str
     values: dict[str, Value]
     source: int  # index into the study's sources
     line: int | None
-    lines: dict[str, int] = field(default_factory=dict)
-    item_lines: dict[str, list[int]] = field(default_factory=dict)
+    # field -> line, and field -> line of each list item; None for a CSV row (one line for all),
+    # which saves two dicts a row
+    lines: dict[str, int] | None = None
+    item_lines: dict[str, list[int]] | None = None
     parent: Record | None = None
     position: int = 1  # 1-based place among its siblings: consent entries are numbered by it
     level: int = 0
@@ -43,11 +45,11 @@ class Record:
         return f"{self.kind.key} {self.id}"
 
     def line_of(self, name: str, index: int | None = None) -> int | None:
-        if index is not None:
+        if index is not None and self.item_lines is not None:
             items = self.item_lines.get(name)
             if items is not None and index < len(items):
                 return items[index]
-        return self.lines.get(name, self.line)
+        return self.line if self.lines is None else self.lines.get(name, self.line)
 
     def text(self, name: str) -> str | None:
         value = self.values.get(name)

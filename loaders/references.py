@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from loaders.errors import RecordError
 from loaders.index import StudyIndex
-from loaders.records import Record
+from loaders.records import Record, Value
 from loaders.spec import KINDS, FieldType
 
 Report = Callable[[RecordError], None]
@@ -26,10 +26,26 @@ _REF_FIELDS = {
 class ReferenceChecker:
     def __init__(self, index: StudyIndex) -> None:
         self.index = index
+        self.version_categories = index.version_categories
+        self.overrides = index.overrides
         self.projects = index.records["projects"]
         self.act_projects: dict[str, str] = {}  # overridden act -> its project
         self.qa_periods = _qa_periods(index)
         self.within = _organisation_closure(index)
+        # kind -> (field, kinds it may name, the ids of that kind when it names just one):
+        # looked up once here rather than for each of the big tables' rows.
+        self._fields = {
+            key: [
+                (name, refs, index.levels[refs[0]] if len(refs) == 1 else None)
+                for name, refs in fields
+            ]
+            for key, fields in _REF_FIELDS.items()
+        }
+        # project -> (taxonomy versions it declares, start, end)
+        self._periods = {
+            ident: (rec.listed("taxonomy_versions"), rec.text("start"), rec.text("end"))
+            for ident, rec in self.projects.items()
+        }
         self._special: dict[str, Callable[[Record, str, Report], bool]] = {
             "acts": self._act,
             "overrides": self._override,
@@ -38,31 +54,40 @@ class ReferenceChecker:
 
     def check(self, rec: Record, file: str, report: Report) -> bool:
         """Report every problem of `rec`; True when there is none."""
-        index = self.index
-        levels = index.levels
         values = rec.values
         ok = True
-        for name, refs in _REF_FIELDS[rec.kind.key]:
+        for name, refs, known in self._fields[rec.kind.key]:
             value = values.get(name)
             if value is None:
                 continue
-            items = value if isinstance(value, list) else [value]
-            for position, ident in enumerate(items):
-                assert isinstance(ident, str)
-                if len(refs) == 1:
-                    if ident in levels[refs[0]]:
-                        continue
-                    problem = index.missing(refs, ident)
-                else:
-                    found, problem = index.resolve(refs, ident)
-                    if found is not None:
-                        continue
-                ok = False
-                at = position if isinstance(value, list) else None
-                report(RecordError(file, problem, rec.label, name, rec.line_of(name, at)))
+            if known is not None and isinstance(value, str) and value in known:
+                continue  # the usual case, settled without the general loop below
+            ok = self._resolves(rec, name, refs, value, file, report) and ok
         special = self._special.get(rec.kind.key)
         if ok and special is not None:
             ok = special(rec, file, report)
+        return ok
+
+    def _resolves(
+        self, rec: Record, name: str, refs: tuple[str, ...], value: Value, file: str, report: Report
+    ) -> bool:
+        """Report each id of the field `name` that does not name a record of `refs`."""
+        index = self.index
+        ok = True
+        items = value if isinstance(value, list) else [value]
+        for position, ident in enumerate(items):
+            assert isinstance(ident, str)
+            if len(refs) == 1:
+                if ident in index.levels[refs[0]]:
+                    continue
+                problem = index.missing(refs, ident)
+            else:
+                found, problem = index.resolve(refs, ident)
+                if found is not None:
+                    continue
+            ok = False
+            at = position if isinstance(value, list) else None
+            report(RecordError(file, problem, rec.label, name, rec.line_of(name, at)))
         return ok
 
     def _act(self, rec: Record, file: str, report: Report) -> bool:
@@ -70,7 +95,7 @@ class ReferenceChecker:
         category, version = str(values["category"]), str(values["version"])
         project_id, day = str(values["project"]), str(values["time"])[:10]
         problems: list[tuple[str, str]] = []
-        if category not in self.index.version_categories.get(version, ()):
+        if category not in self.version_categories.get(version, ()):
             problems.append(
                 (
                     "category",
@@ -78,8 +103,7 @@ class ReferenceChecker:
                     "(an act can only use a category of the version it names)",
                 )
             )
-        project = self.projects[project_id]
-        declared = project.listed("taxonomy_versions")
+        declared, start, end = self._periods[project_id]
         if declared and version not in declared:
             problems.append(
                 (
@@ -88,7 +112,6 @@ class ReferenceChecker:
                     f'"{project_id}" uses ({", ".join(declared)})',
                 )
             )
-        start, end = project.text("start"), project.text("end")
         if (start is not None and day < start) or (end is not None and day > end):
             problems.append(
                 (
@@ -99,7 +122,7 @@ class ReferenceChecker:
             )
         for name, message in problems:
             report(RecordError(file, message, rec.label, name, rec.line_of(name)))
-        if rec.id in self.index.overrides:
+        if rec.id in self.overrides:
             self.act_projects[rec.id] = project_id
         return not problems
 

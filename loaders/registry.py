@@ -1,7 +1,8 @@
 """Build the study's index: one study record, unique ids, agent ids, effective access levels.
 
-The CSV tables are read here once (typed checks, ids, levels) and a second time by the mapping;
-reading twice costs less than keeping 200,000 rows in memory.
+The CSV tables are read here once (typed checks, ids, levels) and a second time by the mapping,
+which does not repeat the typed checks (`CsvTable.reread`); reading twice costs less than keeping
+200,000 rows in memory.
 """
 
 from __future__ import annotations
