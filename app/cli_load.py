@@ -59,11 +59,13 @@ def load(
         if if_empty and sources(opened):
             stdout().print(f"{settings.store} already holds data; nothing loaded (--if-empty)")
             return
-        prepared = _prepare(paths, quiet)
-        try:
-            outcome = publish(prepared, opened)
-        finally:
-            prepared.close()
+        # One progress display from the first file read to the last megabyte written.
+        with _progress(quiet) as progress:
+            prepared = _checked(paths, progress)
+            try:
+                outcome = publish(prepared, opened, progress=progress)
+            finally:
+                prepared.close()
         _summary(prepared, outcome, opened)
 
 
@@ -98,16 +100,20 @@ def _validate(paths: list[Path], quiet: bool, verdict: str, settings: Settings) 
 
 def _prepare(paths: list[Path], quiet: bool) -> PreparedLoad:
     with _progress(quiet) as progress:
-        try:
-            return prepare(paths, progress=progress)
-        except LoadError as exc:
-            console = stderr()
-            for error in exc.errors:
-                console.print(str(error), markup=False)
-            if exc.omitted:
-                console.print(f"... and {exc.omitted} more errors", markup=False)
-            total = len(exc.errors) + exc.omitted
-            raise CliError(f"{total} problem{'s' if total != 1 else ''}; nothing written") from exc
+        return _checked(paths, progress)
+
+
+def _checked(paths: list[Path], progress: ProgressCallback | None) -> PreparedLoad:
+    try:
+        return prepare(paths, progress=progress)
+    except LoadError as exc:
+        console = stderr()
+        for error in exc.errors:
+            console.print(str(error), markup=False)
+        if exc.omitted:
+            console.print(f"... and {exc.omitted} more errors", markup=False)
+        total = len(exc.errors) + exc.omitted
+        raise CliError(f"{total} problem{'s' if total != 1 else ''}; nothing written") from exc
 
 
 STAGES = {
@@ -115,6 +121,7 @@ STAGES = {
     "check": "checking records",
     "map": "mapping table rows",
     "validate": "validating (shapes, qc)",
+    "write": "writing to the store (MB)",
 }
 
 
@@ -132,9 +139,18 @@ def _progress(quiet: bool) -> Iterator[ProgressCallback | None]:
         transient=True,
     )
     task = bar.add_task(STAGES["read"], total=None)
+    current = "read"
 
     def report(stage: str, done: int, total: int | None) -> None:
-        bar.update(task, description=STAGES.get(stage, stage), completed=done, total=total)
+        nonlocal task, current
+        if stage != current:
+            # A new stage gets a fresh task: `update(total=None)` would keep the last stage's
+            # total, and a stage that cannot know its total must show as open-ended.
+            current = stage
+            bar.remove_task(task)
+            task = bar.add_task(STAGES.get(stage, stage), total=total, completed=done)
+        else:
+            bar.update(task, completed=done, total=total)
 
     with bar:
         yield report

@@ -45,6 +45,7 @@ REPO = Path(__file__).resolve().parent.parent
 SHAPES = REPO / "ontology" / "shapes.ttl"
 QC_DIR = REPO / "queries" / "qc"
 PROGRESS_EVERY = 20_000
+MEGABYTE = 1_000_000
 CHANGED = "the file changed while the study was being loaded; load it again"
 # The classes of the big tables' records, which SHACL sees only as stand-ins (loaders.shacl).
 STAND_INS = tuple(KINDS[key].classes[0] for key in CSV_KINDS)
@@ -283,9 +284,28 @@ def _source_entries(
 
 
 def publish(
-    prepared: PreparedLoad, store: GraphStore, *, loaded_at: datetime | None = None
+    prepared: PreparedLoad,
+    store: GraphStore,
+    *,
+    loaded_at: datetime | None = None,
+    progress: ProgressCallback | None = None,
 ) -> PublishOutcome:
-    """Make the prepared study the store's content for its study IRI, all at once."""
+    """Make the prepared study the store's content for its study IRI, all at once.
+
+    `progress` hears stage "write" in megabytes of N-Quads the store has taken: on a large
+    study writing takes longer than every check before it.
+    """
     moment = loaded_at or datetime.now(UTC)
+    report = progress or _quiet
+    total = -(-prepared.nquads_path.stat().st_size // MEGABYTE)
+    report("write", 0, total)
+
+    def written(loaded: int) -> None:
+        report("write", loaded // MEGABYTE, total)
+
     with prepared.nquads_path.open("rb") as nquads:
-        return publish_study(store, prepared.study_iri, prepared.sources, nquads, moment)
+        outcome = publish_study(
+            store, prepared.study_iri, prepared.sources, nquads, moment, written
+        )
+    report("write", total, total)
+    return outcome

@@ -292,3 +292,21 @@ def test_kinds_fixture_writes_no_extra_nodes(kinds: dict[tuple[str, str, str], s
     links = {(s, p) for s, p, _o in kinds}
     assert (_term("category/woman"), _term("skos:topConceptOf")) not in links
     assert (_term("item/j1"), _term("dct:description")) not in links
+
+
+def test_publish_reports_the_megabytes_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Slices of 4 KB make the worked example (a few tens of KB of N-Quads) several writes.
+    monkeypatch.setattr("app.store.oxigraph_store.BULK_CHUNK_BYTES", 4096)
+    monkeypatch.setattr("loaders.pipeline.MEGABYTE", 1000)
+    seen: list[tuple[str, int, int | None]] = []
+    store = OxigraphStore(None)
+    with prepare([WORKED]) as prepared:
+        size = prepared.nquads_path.stat().st_size
+        publish(prepared, store, progress=lambda *report: seen.append(report))
+    total = -(-size // 1000)
+    assert seen[0] == ("write", 0, total)
+    assert seen[-1] == ("write", total, total)
+    done = [d for _stage, d, _total in seen]
+    assert done == sorted(done) and len(done) > 3
+    assert {stage for stage, _d, _t in seen} == {"write"}
+    assert {t for _s, _d, t in seen} == {total}

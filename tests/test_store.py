@@ -198,6 +198,19 @@ def test_bulk_load_in_slices_keeps_every_quad(
     assert sorted(store.graph_names()) == ["http://ex/g0", "http://ex/g1", "http://ex/g2"]
 
 
+def test_bulk_load_reports_the_bytes_taken_after_each_slice(
+    store: OxigraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("app.store.oxigraph_store.BULK_CHUNK_BYTES", 100)
+    lines = [f'<http://ex/s{i}> <http://ex/p> "v{i}" <http://ex/g> .\n' for i in range(10, 20)]
+    assert {len(line) for line in lines} == {52}
+    seen: list[int] = []
+    store.bulk_load_quads(io.BytesIO("".join(lines).encode()), seen.append)
+    # Reads of 100 bytes: the first holds one whole line (52); each later one completes the
+    # line begun before and one more (+104), until the last 20 bytes finish the tenth line.
+    assert seen == [52, 156, 260, 364, 468, 520]
+
+
 def test_bulk_load_without_final_newline(store: OxigraphStore) -> None:
     store.bulk_load_quads(io.BytesIO(b'<http://ex/s> <http://ex/p> "x" <http://ex/g> .'))
     assert store.graph_names() == ["http://ex/g"]

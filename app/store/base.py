@@ -8,7 +8,7 @@ Results are pyoxigraph's own result objects; a remote backend builds them with
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from enum import IntEnum
 from typing import IO, Protocol
@@ -105,8 +105,11 @@ class GraphStore(Protocol):
         """Bulk-load triples into `graph` (fast, NOT transactional: load into fresh graphs)."""
         ...
 
-    def bulk_load_quads(self, data: IO[bytes]) -> None:
-        """Bulk-load N-Quads (graph names inside the data); fast, NOT transactional."""
+    def bulk_load_quads(
+        self, data: IO[bytes], progress: Callable[[int], None] | None = None
+    ) -> None:
+        """Bulk-load N-Quads (graph names inside the data); fast, NOT transactional.
+        `progress`, when given, is called with the number of bytes loaded so far."""
         ...
 
     def add_quads(self, quads: Iterable[Quad]) -> None:

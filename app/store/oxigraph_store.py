@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -78,13 +78,19 @@ class OxigraphStore:
     def load_graph(self, graph: str, data: bytes | IO[bytes], fmt: RdfFormat) -> None:
         self._writable().bulk_load(input=data, format=fmt, to_graph=NamedNode(graph))
 
-    def bulk_load_quads(self, data: IO[bytes]) -> None:
+    def bulk_load_quads(
+        self, data: IO[bytes], progress: Callable[[int], None] | None = None
+    ) -> None:
         # One bulk_load over a multi-million-line file lets the loader's buffers grow past a
         # gigabyte; feeding it line-aligned slices keeps the peak bounded at a small speed cost.
         # N-Quads is line-based, so any slice that ends on a newline is a valid document.
         store = self._writable()
+        loaded = 0
         for chunk in _line_aligned_chunks(data, BULK_CHUNK_BYTES):
             store.bulk_load(input=chunk, format=RdfFormat.N_QUADS)
+            loaded += len(chunk)
+            if progress is not None:
+                progress(loaded)
 
     def add_quads(self, quads: Iterable[Quad]) -> None:
         self._writable().extend(quads)

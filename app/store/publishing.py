@@ -9,7 +9,7 @@ every reader's view, intact; the graphs it left behind are collected by the next
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import IO
 
@@ -29,15 +29,17 @@ def publish_study(
     sources: Sequence[SourceEntry],
     nquads: IO[bytes],
     loaded_at: datetime,
+    progress: Callable[[int], None] | None = None,
 ) -> PublishOutcome:
-    """Make `sources` (whose quads are `nquads`) the catalogued content of `study_iri`.
+    """Make `sources` (whose quads are `nquads`) the catalogued content of `study_iri`;
+    `progress` hears how many bytes of `nquads` the store has taken so far.
 
     All or nothing: readers see the old study or the new one, never a mix, whatever the moment
     the process dies. Publishing what is already catalogued writes nothing, so loading the same
     files twice leaves exactly the same quads (load times included).
     """
     try:
-        return _publish_study(store, study_iri, sources, nquads, loaded_at)
+        return _publish_study(store, study_iri, sources, nquads, loaded_at, progress)
     finally:
         forget_generation(store)
 
@@ -48,6 +50,7 @@ def _publish_study(
     sources: Sequence[SourceEntry],
     nquads: IO[bytes],
     loaded_at: datetime,
+    progress: Callable[[int], None] | None,
 ) -> PublishOutcome:
     _check_entries(study_iri, sources)
     stamp = _timestamp(loaded_at)
@@ -64,7 +67,7 @@ def _publish_study(
         retired = old_graphs - new_graphs
         # Marked before writing, so that whatever a crash leaves behind is known to be ours.
         mark_pending(store, new_graphs)
-        store.bulk_load_quads(nquads)
+        store.bulk_load_quads(nquads, progress)
         store.update(
             PREFIXES
             + _delete_sources_update(study_iri, new_sources)
