@@ -15,6 +15,7 @@ from app import __version__
 from app.canned.registry import load_registry
 from app.errors import install_error_handlers
 from app.middleware import install_middleware
+from app.paths.warmup import ProjectionWarmup
 from app.routers import (
     analytics,
     datasheets,
@@ -40,9 +41,17 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.store = store
     try:
         app.state.executor = create_executor(settings, store)
+        warmup = (
+            ProjectionWarmup(store, settings.ontology_dir / "cdo.ttl").start()
+            if settings.warm_projections
+            else None
+        )
+        app.state.warmup = warmup
         try:
             yield
         finally:
+            if warmup is not None:
+                warmup.stop()
             app.state.executor.close()
             app.state.executor = None
     finally:
@@ -63,6 +72,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.store = None
     app.state.executor = None
+    app.state.warmup = None
     install_error_handlers(app)
     install_middleware(app, settings)
     app.include_router(health.router)

@@ -85,6 +85,11 @@ class Settings(BaseSettings):
     query_log_backups: int = Field(
         default=5, ge=0, description="Rotated query-log files kept beside the current one."
     )
+    warm_projections: bool = Field(
+        default=True,
+        description="Build the path projections of every access level in the background at "
+        "start-up, so the first path, analytics or datasheet request does not wait for them.",
+    )
     tokens_file: Path | None = Field(
         default=None,
         description="JSON file of hashed bearer tokens; unset means tokens.json beside the store.",
