@@ -23,6 +23,8 @@ def test_an_unknown_prefix_is_named_at_the_term_after_it() -> None:
     first, excerpt, caret = explained.split("\n")
     # Column 29 is the "?" of ?o: the parser notices the undeclared prefix once the name ends.
     assert first.startswith("line 1, column 29, at '?o': Prefix not found; expected one of ")
+    # Classes of one character read as that character, an escaped backslash included.
+    assert first.endswith('expected one of "%", a name character, ".", ":", a letter, "\\\\", "_"')
     assert excerpt == "  " + query
     assert caret == "  " + " " * 28 + "^"
 

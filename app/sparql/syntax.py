@@ -121,5 +121,6 @@ def _character_class(item: str) -> str:
         return "a name character"
     if "'0'" in item and "'9'" in item:
         return "a digit"
-    chars = re.findall(r"'(.)'", item)
+    # A character in quotes, or an escaped one such as '\\' (kept escaped, as tokens are).
+    chars = re.findall(r"'(\\.|[^'\\])'", item)
     return " or ".join(f'"{c}"' for c in dict.fromkeys(chars)) if chars else "a character"
