@@ -208,23 +208,13 @@ def _child_load(study_dir: Path, store_path: Path, keep: Path) -> dict[str, Any]
     return {"seconds": seconds, "triples": prepared.triples, "graphs": graphs}
 
 
-def _child_bulk(ntriples: Path, store_path: Path) -> dict[str, Any]:
+def _child_bulk(data: Path, store_path: Path, fmt: RdfFormat) -> dict[str, Any]:
+    """pyoxigraph's own `bulk_load` of the whole file in one call."""
     from pyoxigraph import Store
 
     started = time.perf_counter()
     store = Store(str(store_path))
-    store.bulk_load(path=ntriples, format=RdfFormat.N_TRIPLES)
-    store.flush()
-    seconds = time.perf_counter() - started
-    return {"seconds": seconds, "store_triples": len(store)}
-
-
-def _child_bulk_quads(nquads: Path, store_path: Path) -> dict[str, Any]:
-    from pyoxigraph import Store
-
-    started = time.perf_counter()
-    store = Store(str(store_path))
-    store.bulk_load(path=nquads, format=RdfFormat.N_QUADS)
+    store.bulk_load(path=data, format=fmt)
     store.flush()
     seconds = time.perf_counter() - started
     return {"seconds": seconds, "store_triples": len(store)}
@@ -249,9 +239,9 @@ def main(argv: list[str]) -> int:
     if len(argv) == 4 and argv[0] == "load":
         result = _child_load(Path(argv[1]), Path(argv[2]), Path(argv[3]))
     elif len(argv) == 3 and argv[0] == "bulk":
-        result = _child_bulk(Path(argv[1]), Path(argv[2]))
+        result = _child_bulk(Path(argv[1]), Path(argv[2]), RdfFormat.N_TRIPLES)
     elif len(argv) == 3 and argv[0] == "bulkq":
-        result = _child_bulk_quads(Path(argv[1]), Path(argv[2]))
+        result = _child_bulk(Path(argv[1]), Path(argv[2]), RdfFormat.N_QUADS)
     elif len(argv) == 3 and argv[0] == "bulkq-sliced":
         result = _child_bulk_quads_sliced(Path(argv[1]), Path(argv[2]))
     else:

@@ -13,8 +13,9 @@ from email.utils import format_datetime, parsedate_to_datetime
 
 from fastapi import Request, Response
 
-from app.store.base import AccessLevel, GraphStore
-from app.store.catalogue import known_generation, sources
+from app.linkeddata.state import LinkedData, Reader
+from app.store.base import AccessLevel
+from app.store.catalogue import sources
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,15 @@ class DataVersion:
         return found
 
 
-def data_version(store: GraphStore) -> DataVersion:
-    loaded = [s.loaded_at for s in sources(store)]
-    return DataVersion(known_generation(store), max(loaded, default=None))
+def data_version(ld: LinkedData, reader: Reader) -> DataVersion:
+    """The version of the data `reader` sees; the load times are read from the catalogue once
+    per generation, since only a write (which moves the generation) can change them."""
+
+    def build() -> DataVersion:
+        loaded = [s.loaded_at for s in sources(reader.store)]
+        return DataVersion(reader.generation, max(loaded, default=None))
+
+    return ld.cached(("data-version",), reader.generation, build)
 
 
 def is_fresh(

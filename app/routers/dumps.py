@@ -43,7 +43,7 @@ def dump(name: str, request: Request, store: StoreDep, ld: LinkedDataDep) -> Res
     reader = ld.reader(store, AccessLevel.PUBLIC)
     dumps = public_dumps(ld, reader)
     headers = {VERSION_HEADER: dumps.version}
-    headers.update(data_version(store).headers(AccessLevel.PUBLIC, name))
+    headers.update(data_version(ld, reader).headers(AccessLevel.PUBLIC, name))
     if name == MANIFEST:
         return conditional_response(request, dumps.manifest(), "application/json", headers)
     plain = name.removesuffix(".sha256")

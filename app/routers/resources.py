@@ -30,7 +30,7 @@ from app.linkeddata.related import operations, views_for
 from app.linkeddata.render import stylesheet
 from app.linkeddata.state import LinkedData, Reader, get_linked_data
 from app.linkeddata.validators import conditional_response, data_version
-from app.negotiation import HTML, NotAcceptable, by_token, choose
+from app.negotiation import HTML, VARY, NotAcceptable, by_token, choose
 from app.security.access import Viewer, get_viewer
 from app.sparql.scope import public_base
 
@@ -69,7 +69,7 @@ def studies(request: Request, store: StoreDep, viewer: ViewerDep, ld: LinkedData
     if linker.sparql():
         services.append(Link("SPARQL endpoint", linker.sparql()))
     body = home_html(ld, reader, linker, services)
-    headers = {"Vary": "Accept, Authorization", **_version(store, viewer, "home")}
+    headers = {**VARY, **_version(ld, reader, "home")}
     return conditional_response(request, body, HTML.content_type, headers)
 
 
@@ -133,7 +133,7 @@ def resource(
                 ld, reader, found, rest, _page(page), _linker(request, reader, here)
             )
             if listing is not None:
-                headers = {"Vary": "Authorization", **_version(store, viewer, "html")}
+                headers = {"Vary": "Authorization", **_version(ld, reader, "html")}
                 return conditional_response(request, listing, HTML.content_type, headers)
         return _not_found(request, ld, reader, here, f"nothing is published at /{here}")
     fmt = (
@@ -143,9 +143,9 @@ def resource(
     )
     linker = _linker(request, reader, here)
     headers = {
-        "Vary": "Accept, Authorization",
+        **VARY,
         "Link": _alternate_links(linker, description.iri),
-        **_version(store, viewer, fmt.token),
+        **_version(ld, reader, fmt.token),
     }
     if token is None:
         location = linker.resource_path(description.iri, fmt.token)
@@ -202,8 +202,8 @@ def _linker(request: Request, reader: Reader, here: str) -> Linker:
     return Linker(reader.iris, here, static=False, root=request.scope.get("root_path", ""))
 
 
-def _version(store: StoreDep, viewer: Viewer, variant: str) -> dict[str, str]:
-    return data_version(store).headers(viewer.level, variant)
+def _version(ld: LinkedData, reader: Reader, variant: str) -> dict[str, str]:
+    return data_version(ld, reader).headers(reader.level, variant)
 
 
 def _alternate_links(linker: Linker, iri: str) -> str:

@@ -13,7 +13,7 @@ from app.linkeddata.formats import RDF_FORMATS
 from app.linkeddata.state import LinkedData, get_linked_data
 from app.linkeddata.validators import conditional_response, data_version
 from app.linkeddata.void import Links
-from app.negotiation import choose
+from app.negotiation import VARY, choose
 from app.security.access import Viewer, get_viewer
 from app.sparql.scope import public_base
 
@@ -50,8 +50,8 @@ def void(
     site = public_base(request, settings.public_base_url) + "/"
     body = void_document(ld, reader, Links(site, site + "void"), fmt.token)
     headers = {
-        "Vary": "Accept, Authorization",
-        **data_version(store).headers(viewer.level, "void-" + fmt.token),
+        **VARY,
+        **data_version(ld, reader).headers(viewer.level, "void-" + fmt.token),
     }
     return conditional_response(request, body, fmt.content_type, headers)
 

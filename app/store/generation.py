@@ -15,21 +15,21 @@ from dataclasses import dataclass, field
 from app.store.base import CATALOGUE_GRAPH, CDKG, STORE_NODE, AccessLevel, GraphStore
 from app.store.catalogue_read import select
 
-# Appended to a write so that it and the generation bump commit in one transaction.
 _GENERATION_OLD = f"GRAPH <{CATALOGUE_GRAPH}> {{ <{STORE_NODE}> <{CDKG}generation> ?old }}"
-GENERATION_BUMP = (
-    f"DELETE {{ {_GENERATION_OLD} }}\n"
-    f"INSERT {{ {_GENERATION_OLD.replace('?old', '?new')} }}\n"
-    f"WHERE {{ OPTIONAL {{ {_GENERATION_OLD} }} BIND (COALESCE(?old + 1, 1) AS ?new) }}"
-)
+
+
+def _bump(where: str) -> str:
+    """Replace the generation ?old by ?new, with `where` binding both."""
+    new = _GENERATION_OLD.replace("?old", "?new")
+    return f"DELETE {{ {_GENERATION_OLD} }}\nINSERT {{ {new} }}\nWHERE {{ {where} }}"
+
+
+# Appended to a write so that it and the generation bump commit in one transaction.
+GENERATION_BUMP = _bump(f"OPTIONAL {{ {_GENERATION_OLD} }} BIND (COALESCE(?old + 1, 1) AS ?new)")
 # The bump after a SPARQL or Graph Store update: a store that has never been loaded has no
 # catalogue, hence nothing cached from one, and an update must not create one there (the
 # update would leave a bookkeeping graph in a dataset its author expects to hold only theirs).
-GENERATION_BUMP_IF_CATALOGUED = (
-    f"DELETE {{ {_GENERATION_OLD} }}\n"
-    f"INSERT {{ {_GENERATION_OLD.replace('?old', '?new')} }}\n"
-    f"WHERE {{ {_GENERATION_OLD} BIND (?old + 1 AS ?new) }}"
-)
+GENERATION_BUMP_IF_CATALOGUED = _bump(f"{_GENERATION_OLD} BIND (?old + 1 AS ?new)")
 
 
 def generation(store: GraphStore) -> int:
