@@ -49,9 +49,6 @@ class StudyIndex:
             message += f" (it is {article(elsewhere[0])} id)"
         return message
 
-    def level_of(self, kind: str, ident: str) -> int:
-        return self.levels[kind].get(ident, PUBLIC)
-
     def evidence_level(self, declared: int, speaker: str | None, interview: str | None) -> int:
         """Evidence of a participant who withdrew consent is confidential whatever it says."""
         people = [speaker] if speaker else []

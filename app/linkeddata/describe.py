@@ -47,9 +47,6 @@ class Description:
     def first_literal(self, predicate: str) -> str | None:
         return next((o.value for o in self.values(predicate) if isinstance(o, Literal)), None)
 
-    def first_iri(self, predicate: str) -> str | None:
-        return next((o.value for o in self.values(predicate) if isinstance(o, NamedNode)), None)
-
     def triples(self) -> list[Triple]:
         """The RDF a machine gets: the resource's statements, the links to it (up to the cap
         per predicate) and an rdfs:label for each neighbour that has one."""

@@ -77,9 +77,6 @@ class IriMap:
         rest = study.rest_of(iri)
         return None if rest is None else study.folder + rest
 
-    def iri_at(self, study: Study, rest: str) -> str:
-        return study.base + rest
-
 
 def study_slug(identifier: str, base: str, taken: Iterable[str]) -> str:
     """The folder name of a study: its id, made unique when two studies share one."""

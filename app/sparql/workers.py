@@ -228,12 +228,6 @@ class WorkerExecutor:
             finally:
                 self._local_writes += 1
 
-    def invalidate(self) -> None:
-        """Make workers reopen the store before their next query (after an outside write)."""
-        with self._update_lock:
-            self._local_writes += 1
-            forget_generation(self._store)
-
     def worker_pids(self) -> tuple[int, ...]:
         return self._pool.pids()
 
